@@ -1,0 +1,5 @@
+//! Building blocks shared by pages. One component, one file, one block of CSS
+//! named after it (`ds-` prefix).
+pub mod error_summary;
+pub mod layout;
+pub mod step_by_step;

@@ -1,0 +1,29 @@
+//! Search results, rendered on the server; the live-search island refreshes
+//! them as the person types.
+
+use crate::components::layout::Layout;
+use crate::islands::live_search::{results_list, LiveSearch};
+use crate::queries::search;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let q = use_query_map().get_untracked().get("q").unwrap_or_default();
+    let initial = q.clone();
+    let results = Suspend::new(async move {
+        let query = q.clone();
+        match search(q).await {
+            Ok(r) => results_list(&r.query, &r.hits),
+            Err(_) => results_list(&query, &[]),
+        }
+    });
+    view! {
+        <Layout title="Search">
+            <h1>"Search"</h1>
+            <LiveSearch initial=initial>
+                <Suspense>{results}</Suspense>
+            </LiveSearch>
+        </Layout>
+    }
+}

@@ -1,0 +1,146 @@
+//! Reads the pages make. Catalogue reads are synchronous and server-only;
+//! reads that touch the database are server functions with fixed URLs, so
+//! islands can call them too.
+
+use crate::domain::catalogue::Catalogue;
+use crate::domain::plan::PlanView;
+use crate::domain::search::Hit;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+/// Runs `f` against the catalogue when rendering on the server. Pages are
+/// only ever rendered there (islands mode), so `None` in the browser is
+/// never shown.
+pub fn with_catalogue<T>(f: impl FnOnce(&Catalogue) -> T) -> Option<T> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::backend::Backend>().map(|b| f(&b.catalogue))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = f;
+        None
+    }
+}
+
+/// Sets the HTTP status of the page being rendered.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        res.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// The problem with a submitted form, when the server shows it again.
+pub fn form_problem() -> Option<FormProblemView> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::backend::FormProblem>().map(|p| FormProblemView {
+            field: p.field.clone(),
+            message: p.message.clone(),
+            values: p.values.clone(),
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FormProblemView {
+    pub field: String,
+    pub message: String,
+    pub values: Vec<(String, String)>,
+}
+
+impl FormProblemView {
+    pub fn value(&self, name: &str) -> Option<String> {
+        self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+}
+
+/// A random token for forms that create things, so a repeated submission
+/// (double click, retry on a bad connection) creates one thing.
+pub fn request_id() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use rand::RngCore;
+        let mut b = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut b);
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+    #[cfg(not(feature = "ssr"))]
+    String::new()
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub hits: Vec<Hit>,
+}
+
+/// Services and life events matching everyday words.
+#[server(prefix = "/fn", endpoint = "search", input = GetUrl)]
+pub async fn search(q: String) -> Result<SearchResults, ServerFnError> {
+    let backend = expect_context::<crate::backend::Backend>();
+    let query: String = q.chars().take(200).collect();
+    let hits = backend.search.search(&query, 20);
+    Ok(SearchResults { query, hits })
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanPageModel {
+    pub plan: Option<PlanView>,
+    /// Life events the plan does not have yet: (slug, name).
+    pub other_life_events: Vec<(String, String)>,
+    /// The cookie named a plan that no longer exists.
+    pub forgotten: bool,
+}
+
+/// The plan remembered on this device, as it stands today.
+#[server(prefix = "/fn", endpoint = "plan", input = GetUrl)]
+pub async fn current_plan() -> Result<PlanPageModel, ServerFnError> {
+    use crate::backend::{plan_reference, Backend};
+    let backend = expect_context::<Backend>();
+    let parts = expect_context::<http::request::Parts>();
+    let reference = plan_reference(&parts.headers);
+    let plan = match &reference {
+        Some(r) => backend
+            .store
+            .plan(r)
+            .await
+            .map_err(|e| ServerFnError::new(e.to_string()))?,
+        None => None,
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let view = plan.map(|p| p.view(&backend.catalogue, today));
+    let other_life_events = backend
+        .catalogue
+        .life_events()
+        .iter()
+        .filter(|le| view.as_ref().is_none_or(|v| v.events.iter().all(|e| e.life_event != le.slug)))
+        .map(|le| (le.slug.clone(), le.name.clone()))
+        .collect();
+    Ok(PlanPageModel {
+        forgotten: reference.is_some() && view.is_none(),
+        plan: view,
+        other_life_events,
+    })
+}
+
+/// Whether this device has a plan cookie (not whether the plan exists).
+pub fn has_plan_cookie() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| crate::backend::plan_reference(&p.headers))
+            .is_some()
+    }
+    #[cfg(not(feature = "ssr"))]
+    false
+}
