@@ -1,0 +1,133 @@
+//! The Doorstep server: configuration, catalogue loading, storage, the form
+//! endpoints and the HTTP stack around the Leptos pages.
+
+pub mod catalogue_files;
+pub mod config;
+pub mod forms;
+pub mod security;
+pub mod storage;
+
+use app::backend::Backend;
+use app::domain::search::SearchIndex;
+use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use config::Config;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use security::RateLimiter;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Form posts and server function calls are small; anything bigger is refused.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub backend: Backend,
+    pub config: Arc<Config>,
+    pub resume_limiter: Arc<RateLimiter>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Catalogue(#[from] app::domain::catalogue::CatalogueErrors),
+    #[error("cannot open the database: {0}")]
+    Store(#[from] app::backend::StoreError),
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Loads the catalogue, opens the database and builds the application.
+pub async fn build(config: Config) -> Result<Router, StartError> {
+    let catalogue = Arc::new(catalogue_files::load(&config.catalogue_dir)?);
+    let store = storage::open(&config.database_url).await?;
+    let search = Arc::new(SearchIndex::new(&catalogue));
+    let state = AppState {
+        leptos_options: config.leptos_options(),
+        backend: Backend { store, catalogue, search },
+        resume_limiter: Arc::new(RateLimiter::new(config.resume_attempts, Duration::from_secs(15 * 60))),
+        config: Arc::new(config),
+    };
+    Ok(router(state))
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.backend.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+async fn server_fns(State(state): State<AppState>, req: axum::extract::Request) -> impl IntoResponse {
+    let backend = state.backend.clone();
+    leptos_axum::handle_server_fns_with_context(move || provide_context(backend.clone()), req).await
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let backend = state.backend.clone();
+    let options = state.leptos_options.clone();
+    let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")));
+    let fallback_backend = backend.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/plan/start", post(forms::start))
+        .route("/plan/tasks", post(forms::tick))
+        .route("/plan/resume", post(forms::resume))
+        .route("/plan/delete", post(forms::delete))
+        .route("/fn/{*name}", get(server_fns).post(server_fns))
+        .nest("/pkg", pkg)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(backend.clone()),
+            move || app::shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || provide_context(fallback_backend.clone()),
+            app::shell,
+        ))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security::guard))
+        .layer(CompressionLayer::new())
+        .layer(
+            // Paths only: query strings can hold what people typed.
+            TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+/// Serves until ctrl-c / SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,172 @@
+//! PostgreSQL storage, for places that run several stateless app servers.
+
+use super::db_error;
+use app::backend::{Store, StoreError};
+use app::domain::journey::Answers;
+use app::domain::plan::{Plan, PlanEvent, TaskKey};
+use app::domain::reference::Reference;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::types::Json;
+use sqlx::{PgPool, Row};
+use std::time::Duration;
+use time::{Date, OffsetDateTime};
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await
+            .map_err(db_error)?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        Ok(PgStore { pool })
+    }
+}
+
+/// Bumps `updated_at`, locking the plan row so concurrent changes to one
+/// plan queue up. False when there is no such plan.
+async fn touch(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, reference: &Reference, now: OffsetDateTime) -> Result<bool, StoreError> {
+    let r = sqlx::query("UPDATE plans SET updated_at = $2 WHERE reference = $1")
+        .bind(reference.as_str())
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok(r.rows_affected() > 0)
+}
+
+async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, reference: &Reference, event: &PlanEvent) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO plan_events (reference, life_event, position, answers, event_date)
+         VALUES ($1, $2, (SELECT COUNT(*) FROM plan_events WHERE reference = $1), $3, $4)
+         ON CONFLICT (reference, life_event) DO UPDATE SET answers = excluded.answers, event_date = excluded.event_date",
+    )
+    .bind(reference.as_str())
+    .bind(&event.life_event)
+    .bind(Json(&event.answers))
+    .bind(event.event_date)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl Store for PgStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn create_plan(&self, reference: &Reference, request_id: &str, first: &PlanEvent, now: OffsetDateTime) -> Result<Reference, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        // ON CONFLICT on either unique column; then find out which.
+        let inserted = sqlx::query("INSERT INTO plans (reference, request_id, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING")
+            .bind(reference.as_str())
+            .bind(request_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if inserted.rows_affected() == 0 {
+            let existing = sqlx::query("SELECT reference FROM plans WHERE request_id = $1")
+                .bind(request_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            return match existing {
+                Some(row) => Reference::parse(&row.get::<String, _>(0)).map_err(|e| StoreError::Database(e.to_string())),
+                None => Err(StoreError::ReferenceTaken),
+            };
+        }
+        insert_event(&mut tx, reference, first).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(reference.clone())
+    }
+
+    async fn plan(&self, reference: &Reference) -> Result<Option<Plan>, StoreError> {
+        let Some(row) = sqlx::query("SELECT created_at FROM plans WHERE reference = $1")
+            .bind(reference.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?
+        else {
+            return Ok(None);
+        };
+        let created_at: OffsetDateTime = row.get(0);
+        let events = sqlx::query("SELECT life_event, answers, event_date FROM plan_events WHERE reference = $1 ORDER BY position")
+            .bind(reference.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|r| PlanEvent {
+                life_event: r.get(0),
+                answers: r.get::<Json<Answers>, _>(1).0,
+                event_date: r.get::<Option<Date>, _>(2),
+            })
+            .collect();
+        let done = sqlx::query("SELECT task FROM plan_done WHERE reference = $1")
+            .bind(reference.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .filter_map(|r| TaskKey::parse(&r.get::<String, _>(0)))
+            .collect();
+        Ok(Some(Plan { reference: reference.clone(), created_at, events, done }))
+    }
+
+    async fn put_event(&self, reference: &Reference, event: &PlanEvent, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        if !touch(&mut tx, reference, now).await? {
+            return Ok(false);
+        }
+        insert_event(&mut tx, reference, event).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
+    }
+
+    async fn set_done(&self, reference: &Reference, task: &TaskKey, done: bool, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        if !touch(&mut tx, reference, now).await? {
+            return Ok(false);
+        }
+        if done {
+            sqlx::query("INSERT INTO plan_done (reference, task, done_at) VALUES ($1, $2, $3) ON CONFLICT (reference, task) DO NOTHING")
+                .bind(reference.as_str())
+                .bind(task.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        } else {
+            sqlx::query("DELETE FROM plan_done WHERE reference = $1 AND task = $2")
+                .bind(reference.as_str())
+                .bind(task.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
+    }
+
+    async fn delete_plan(&self, reference: &Reference) -> Result<bool, StoreError> {
+        // Events and ticks go with the plan (ON DELETE CASCADE).
+        let r = sqlx::query("DELETE FROM plans WHERE reference = $1")
+            .bind(reference.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(r.rows_affected() > 0)
+    }
+}

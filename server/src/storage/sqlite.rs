@@ -1,0 +1,202 @@
+//! SQLite storage: the default, one file beside the binary, in WAL mode.
+
+use super::db_error;
+use app::backend::{Store, StoreError};
+use app::domain::journey::Answers;
+use app::domain::plan::{Plan, PlanEvent, TaskKey};
+use app::domain::reference::Reference;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn ts(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+const DATE: &[time::format_description::FormatItem<'static>] = time::macros::format_description!("[year]-[month]-[day]");
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(db_error)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(db_error)?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn create_plan(&self, reference: &Reference, request_id: &str, first: &PlanEvent, now: OffsetDateTime) -> Result<Reference, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        // ON CONFLICT on either unique column; then find out which.
+        let inserted = sqlx::query("INSERT INTO plans (reference, request_id, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING")
+            .bind(reference.as_str())
+            .bind(request_id)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if inserted.rows_affected() == 0 {
+            let existing = sqlx::query("SELECT reference FROM plans WHERE request_id = $1")
+                .bind(request_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            return match existing {
+                Some(row) => Reference::parse(&row.get::<String, _>(0)).map_err(|e| StoreError::Database(e.to_string())),
+                None => Err(StoreError::ReferenceTaken),
+            };
+        }
+        insert_event(&mut tx, reference, first, 0).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(reference.clone())
+    }
+
+    async fn plan(&self, reference: &Reference) -> Result<Option<Plan>, StoreError> {
+        let Some(row) = sqlx::query("SELECT created_at FROM plans WHERE reference = $1")
+            .bind(reference.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?
+        else {
+            return Ok(None);
+        };
+        let created: String = row.get(0);
+        let events = sqlx::query("SELECT life_event, answers, event_date FROM plan_events WHERE reference = $1 ORDER BY position")
+            .bind(reference.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|r| {
+                let answers: String = r.get(1);
+                let date: Option<String> = r.get(2);
+                PlanEvent {
+                    life_event: r.get(0),
+                    answers: serde_json::from_str::<Answers>(&answers).unwrap_or_default(),
+                    event_date: date.and_then(|d| Date::parse(&d, DATE).ok()),
+                }
+            })
+            .collect();
+        let done = sqlx::query("SELECT task FROM plan_done WHERE reference = $1")
+            .bind(reference.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .filter_map(|r| TaskKey::parse(&r.get::<String, _>(0)))
+            .collect();
+        Ok(Some(Plan {
+            reference: reference.clone(),
+            created_at: OffsetDateTime::parse(&created, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            events,
+            done,
+        }))
+    }
+
+    async fn put_event(&self, reference: &Reference, event: &PlanEvent, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let touched = sqlx::query("UPDATE plans SET updated_at = $2 WHERE reference = $1")
+            .bind(reference.as_str())
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if touched.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let position: i64 = sqlx::query("SELECT COUNT(*) FROM plan_events WHERE reference = $1")
+            .bind(reference.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .get(0);
+        insert_event(&mut tx, reference, event, position).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
+    }
+
+    async fn set_done(&self, reference: &Reference, task: &TaskKey, done: bool, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let touched = sqlx::query("UPDATE plans SET updated_at = $2 WHERE reference = $1")
+            .bind(reference.as_str())
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if touched.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let q = if done {
+            "INSERT INTO plan_done (reference, task, done_at) VALUES ($1, $2, $3) ON CONFLICT (reference, task) DO NOTHING"
+        } else {
+            "DELETE FROM plan_done WHERE reference = $1 AND task = $2 AND $3 = $3"
+        };
+        sqlx::query(q)
+            .bind(reference.as_str())
+            .bind(task.to_string())
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
+    }
+
+    async fn delete_plan(&self, reference: &Reference) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        for table in ["plan_done", "plan_events"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE reference = $1"))
+                .bind(reference.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        let deleted = sqlx::query("DELETE FROM plans WHERE reference = $1")
+            .bind(reference.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(deleted.rows_affected() > 0)
+    }
+}
+
+async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, reference: &Reference, event: &PlanEvent, position: i64) -> Result<(), StoreError> {
+    let answers = serde_json::to_string(&event.answers).map_err(|e| StoreError::Database(e.to_string()))?;
+    let date = event.event_date.and_then(|d| d.format(DATE).ok());
+    sqlx::query(
+        "INSERT INTO plan_events (reference, life_event, position, answers, event_date) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (reference, life_event) DO UPDATE SET answers = excluded.answers, event_date = excluded.event_date",
+    )
+    .bind(reference.as_str())
+    .bind(&event.life_event)
+    .bind(position)
+    .bind(answers)
+    .bind(date)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
