@@ -253,7 +253,7 @@ impl SearchIndex {
             }
             let mut score = score * coverage * coverage;
             if doc.kind == HitKind::LifeEvent {
-                score *= 1.15;
+                score *= 1.3;
             }
             hits.push(Hit {
                 kind: doc.kind,

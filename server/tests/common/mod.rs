@@ -1,0 +1,133 @@
+//! Starts the real server on a random port against a fresh database.
+
+#![allow(dead_code)]
+
+use doorstep::config::Config;
+use std::path::PathBuf;
+
+pub struct TestApp {
+    pub base: String,
+    /// Keeps the SQLite file (and site folder) alive for the test.
+    _dir: tempfile::TempDir,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+fn catalogue_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalogue")
+}
+
+/// A fresh, empty PostgreSQL database for one test, made beside the one
+/// `DOORSTEP_TEST_POSTGRES_URL` names. `None` when that is unset.
+async fn fresh_postgres() -> Option<String> {
+    let url = std::env::var("DOORSTEP_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect to DOORSTEP_TEST_POSTGRES_URL");
+    let name = format!("doorstep_test_{}", uuid_like());
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+    let base = url.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(url);
+    Some(format!("{base}/{name}"))
+}
+
+fn uuid_like() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+impl TestApp {
+    /// `None` for PostgreSQL when no test database is configured.
+    pub async fn spawn(db: Db) -> Option<TestApp> {
+        Self::spawn_with(db, |_| {}).await
+    }
+
+    pub async fn spawn_with(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match db {
+            Db::Sqlite => format!("sqlite://{}", dir.path().join("doorstep.db").display()),
+            Db::Postgres => match fresh_postgres().await {
+                Some(u) => u,
+                None => {
+                    eprintln!("SKIPPED: PostgreSQL test (set DOORSTEP_TEST_POSTGRES_URL to run it)");
+                    return None;
+                }
+            },
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mut config = Config {
+            database_url,
+            site_addr: addr,
+            site_root: dir.path().join("site").display().to_string(),
+            catalogue_dir: catalogue_dir(),
+            secure_cookies: false,
+            resume_attempts: 1000,
+        };
+        tweak(&mut config);
+        let app = doorstep::build(config).await.expect("server starts");
+        tokio::spawn(doorstep::serve(listener, app));
+        Some(TestApp { base: format!("http://{addr}"), _dir: dir })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects, and
+    /// sends `Origin` as browsers do on form posts.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::ORIGIN, self.base.parse().expect("origin"));
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    }
+}
+
+/// Runs one async test body against SQLite and, when configured, PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let app = $crate::common::TestApp::spawn($crate::common::Db::Sqlite).await.expect("sqlite app");
+                super::$name(app).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(app) = $crate::common::TestApp::spawn($crate::common::Db::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}
+
+/// Posts a urlencoded form.
+pub async fn post(client: &reqwest::Client, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client.post(url).form(form).send().await.expect("post")
+}
+
+pub async fn get_text(client: &reqwest::Client, url: &str) -> (u16, String) {
+    let r = client.get(url).send().await.expect("get");
+    (r.status().as_u16(), r.text().await.expect("body"))
+}
+
+/// The text of the element with `id`, from server-rendered HTML.
+pub fn text_of(html: &str, id: &str) -> Option<String> {
+    let start = html.find(&format!("id=\"{id}\""))?;
+    let rest = &html[start..];
+    let open_end = rest.find('>')? + 1;
+    let close = rest[open_end..].find('<')?;
+    Some(rest[open_end..open_end + close].to_owned())
+}
