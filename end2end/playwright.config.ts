@@ -13,7 +13,7 @@
  */
 import { defineConfig } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,7 +37,12 @@ function freePort(): string {
 // The config is loaded again in each worker process; the values chosen by
 // the runner are passed down through the environment so they agree.
 process.env.E2E_PORT ??= freePort();
-process.env.E2E_DB_DIR ??= mkdtempSync(join(tmpdir(), 'doorstep-e2e-'));
+if (!process.env.E2E_DB_DIR) {
+  const dir = mkdtempSync(join(tmpdir(), 'doorstep-e2e-'));
+  process.env.E2E_DB_DIR = dir;
+  // Only the process that made the database removes it, when it exits.
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
 
 const port = process.env.E2E_PORT;
 const external = process.env.E2E_BASE_URL;
@@ -95,17 +100,21 @@ export default defineConfig({
   webServer: external
     ? undefined
     : {
-        command: '../target/release/doorstep',
+        command: './target/release/doorstep', // run from the repository root (cwd below)
         cwd: '..',
         url: `http://127.0.0.1:${port}/healthz`,
         timeout: 60_000,
         reuseExistingServer: false,
-        stdout: 'ignore',
+        stdout: 'pipe', // start-up messages and errors only (RUST_LOG defaults to info)
         stderr: 'pipe',
+        gracefulShutdown: { signal: 'SIGINT', timeout: 5_000 },
         env: {
           DATABASE_URL: databaseUrl,
           LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
           LEPTOS_SITE_ROOT: 'target/site',
+          // The suite continues plans several times from one address; the
+          // default limit (10 per 15 minutes) leaves too little headroom.
+          DOORSTEP_RESUME_ATTEMPTS: process.env.DOORSTEP_RESUME_ATTEMPTS ?? '50',
         },
       },
 });

@@ -6,7 +6,12 @@ import { test, expect, expectSameDocument, markDocument, waitForIsland, type Pag
 
 /** The results list that is showing (the live-search island hides the server's copy). */
 const results = (page: Page) => page.locator('ul.ds-results').filter({ visible: true });
-const visibleText = (page: Page, text: string | RegExp) => page.getByText(text).filter({ visible: true });
+/** Text shown on screen (not the copy announced by a visually hidden live region). */
+const visibleText = (page: Page, text: string | RegExp) =>
+  page
+    .getByText(text)
+    .filter({ visible: true })
+    .and(page.locator(':not(.ds-visually-hidden, .ds-visually-hidden *)'));
 
 test('finds skip services from "skip"', async ({ page }) => {
   await page.goto('/search?q=skip');

@@ -1,10 +1,11 @@
 //! Search results that refresh as the person types. Without JavaScript the
-//! form submits to `/search` and the server renders the same list.
+//! form submits to `/search`. With it, the island fetches that same page
+//! and swaps in its results, so there is one way results are rendered.
 
 use crate::domain::search::Hit;
 use leptos::prelude::*;
 
-/// The results list, shared by the server-rendered page and the island.
+/// The results list, rendered on the server.
 pub fn results_list(query: &str, hits: &[Hit]) -> AnyView {
     let query = query.trim().to_owned();
     if query.is_empty() {
@@ -29,7 +30,7 @@ pub fn results_list(query: &str, hits: &[Hit]) -> AnyView {
             {hits.iter().map(|h| view! {
                 <li class="ds-results__item">
                     <a href=h.href() class="ds-results__link">{h.name.clone()}</a>
-                    <span class="ds-hint">{match h.kind { crate::domain::search::HitKind::LifeEvent => " Life event", crate::domain::search::HitKind::Service => "" }}</span>
+                    {(h.kind == crate::domain::search::HitKind::LifeEvent).then(|| view! { <span class="ds-hint">" Life event"</span> })}
                     <p>{h.summary.clone()}</p>
                 </li>
             }).collect_view()}
@@ -38,62 +39,54 @@ pub fn results_list(query: &str, hits: &[Hit]) -> AnyView {
     .into_any()
 }
 
+/// Wraps the search form and a `#search-results` region.
 #[island]
-pub fn LiveSearch(initial: String, children: Children) -> impl IntoView {
-    let live = RwSignal::new(None::<(String, Vec<Hit>)>);
+pub fn LiveSearch(children: Children) -> impl IntoView {
     let on_input = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        {
-            let q = event_target_value(&ev);
-            dom::schedule(q, live);
-        }
+        dom::schedule(event_target_value(&ev));
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
-    view! {
-        <form action="/search" method="get" role="search" class="ds-search">
-            <label for="search-q" class="ds-label">"Search for a service or life event"</label>
-            <div class="ds-search__row">
-                <input id="search-q" name="q" type="search" class="ds-input" autocomplete="off" spellcheck="false" value=initial on:input=on_input />
-                <button type="submit" class="ds-button">"Search"</button>
-            </div>
-        </form>
-        <div aria-live="polite" class="ds-visually-hidden">
-            {move || live.get().map(|(q, hits)| if q.trim().is_empty() { String::new() } else { format!("{} results", hits.len()) })}
-        </div>
-        <div hidden=move || live.get().is_some()>{children()}</div>
-        {move || live.get().map(|(q, hits)| results_list(&q, &hits))}
-    }
+    view! { <div on:input=on_input>{children()}</div> }
 }
 
 #[cfg(feature = "hydrate")]
 mod dom {
-    use super::Hit;
-    use leptos::prelude::*;
+    use super::super::fetch;
     use std::sync::atomic::{AtomicU32, Ordering};
+    use web_sys::{DomParser, SupportedType};
 
     static LATEST: AtomicU32 = AtomicU32::new(0);
 
     /// Waits for a pause in typing, then searches; stale answers are dropped.
-    pub fn schedule(q: String, live: RwSignal<Option<(String, Vec<Hit>)>>) {
+    pub fn schedule(q: String) {
         let ticket = LATEST.fetch_add(1, Ordering::SeqCst) + 1;
         leptos::task::spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(150).await;
             if LATEST.load(Ordering::SeqCst) != ticket {
                 return;
             }
-            let result = crate::queries::search(q.clone()).await;
+            let url = format!("/search?q={}", String::from(js_sys::encode_uri_component(&q)));
+            let Some(response) = fetch::send("GET", &url, "text/html", None).await else { return };
+            let Some(html) = fetch::text(&response).await else { return };
             if LATEST.load(Ordering::SeqCst) != ticket {
                 return;
             }
-            if let Ok(r) = result {
-                live.set(Some((r.query, r.hits)));
-                if let Some(w) = web_sys::window() {
-                    if let Ok(h) = w.history() {
-                        let url = format!("/search?q={}", js_sys::encode_uri_component(&q));
-                        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-                    }
-                }
+            let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+            let fresh = DomParser::new()
+                .ok()
+                .and_then(|p| p.parse_from_string(&html, SupportedType::TextHtml).ok())
+                .and_then(|d| d.get_element_by_id("search-results"));
+            if let (Some(fresh), Some(current)) = (fresh, doc.get_element_by_id("search-results")) {
+                current.set_inner_html(&fresh.inner_html());
+            }
+            // Announce the count, not the whole list.
+            if let (Some(status), Some(count)) = (doc.get_element_by_id("search-status"), doc.get_element_by_id("search-count")) {
+                status.set_text_content(count.text_content().as_deref());
+            }
+            if let Some(Ok(h)) = web_sys::window().map(|w| w.history()) {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
             }
         });
     }

@@ -17,16 +17,9 @@ pub fn TickForms(children: Children) -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod dom {
-    use serde::Deserialize;
+    use super::super::fetch;
     use wasm_bindgen::JsCast;
-    use web_sys::{Element, HtmlFormElement, HtmlInputElement};
-
-    #[derive(Deserialize)]
-    struct Ticked {
-        task: String,
-        done: bool,
-        progress: String,
-    }
+    use web_sys::{HtmlFormElement, HtmlInputElement};
 
     fn field(form: &HtmlFormElement, name: &str) -> Option<HtmlInputElement> {
         form.query_selector(&format!("input[name={name}]")).ok()??.dyn_into().ok()
@@ -41,52 +34,42 @@ mod dom {
         ev.prevent_default();
         let body = format!(
             "task={}&done={}",
-            js_sys::encode_uri_component(&task.value()),
-            js_sys::encode_uri_component(&done.value())
+            String::from(js_sys::encode_uri_component(&task.value())),
+            String::from(js_sys::encode_uri_component(&done.value()))
         );
         leptos::task::spawn_local(async move {
-            let response = gloo_net::http::Request::post("/plan/tasks")
-                .header("Accept", "application/json")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(body);
-            let result = match response {
-                Ok(r) => r.send().await.ok(),
-                Err(_) => None,
+            let answer = match fetch::send("POST", "/plan/tasks", "application/json", Some(&body)).await {
+                Some(r) => fetch::json(&r).await,
+                None => None,
             };
-            let ticked = match result {
-                Some(r) if r.ok() => r.json::<Ticked>().await.ok(),
-                _ => None,
-            };
-            match ticked {
-                Some(t) => update(&form, &t),
+            let done = answer.as_ref().and_then(|a| fetch::field(a, "done")).and_then(|v| v.as_bool());
+            let progress = answer.as_ref().and_then(|a| fetch::field(a, "progress")).and_then(|v| v.as_string());
+            match (done, progress) {
+                (Some(done), Some(progress)) => update(&form, done, &progress),
                 // Let the server handle it the plain way, and show any error.
-                None => {
+                _ => {
                     let _ = form.submit();
                 }
             }
         });
     }
 
-    fn update(form: &HtmlFormElement, t: &Ticked) {
+    fn update(form: &HtmlFormElement, done: bool, progress: &str) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
         let Some(row) = form.closest("[data-task]").ok().flatten() else { return };
-        let _ = row.set_attribute("data-done", &t.done.to_string());
+        let _ = row.set_attribute("data-done", if done { "true" } else { "false" });
         if let Ok(Some(tag)) = row.query_selector("[data-status]") {
-            tag.set_text_content(Some(if t.done { "Done" } else { "To do" }));
-            tag.set_class_name(if t.done { "ds-tag ds-tag--done" } else { "ds-tag ds-tag--todo" });
+            tag.set_text_content(Some(if done { "Done" } else { "To do" }));
+            tag.set_class_name(if done { "ds-tag ds-tag--done" } else { "ds-tag ds-tag--todo" });
         }
-        if let Some(done) = field(form, "done") {
-            done.set_value(&(!t.done).to_string());
+        if let Some(next) = field(form, "done") {
+            next.set_value(if done { "false" } else { "true" });
         }
-        if let Ok(Some(button)) = form.query_selector("button") {
-            if let Some(first) = button.first_child() {
-                first.set_text_content(Some(if t.done { "Mark as not done" } else { "Mark as done" }));
-            }
+        if let Ok(Some(label)) = form.query_selector("[data-action]") {
+            label.set_text_content(Some(if done { "Mark as not done" } else { "Mark as done" }));
         }
         if let Ok(Some(p)) = doc.query_selector("#plan-progress") {
-            p.set_text_content(Some(&t.progress));
+            p.set_text_content(Some(progress));
         }
-        let _: Option<Element> = None;
-        let _ = &t.task;
     }
 }

@@ -49,7 +49,7 @@ fn task_row(t: PlanTaskView) -> impl IntoView {
                 <input type="hidden" name="task" value=t.key.clone() />
                 <input type="hidden" name="done" value=(!t.done).to_string() />
                 <button type="submit" class="ds-button ds-button--secondary ds-button--small">
-                    {button}<span class="ds-visually-hidden">": "{t.label.clone()}</span>
+                    <span data-action="">{button}</span><span class="ds-visually-hidden">": "{t.label.clone()}</span>
                 </button>
             </form>
         </li>

@@ -21,8 +21,18 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <Layout title="Search">
             <h1>"Search"</h1>
-            <LiveSearch initial=initial>
-                <Suspense>{results}</Suspense>
+            <LiveSearch>
+                <form action="/search" method="get" role="search" class="ds-search">
+                    <label for="search-q" class="ds-label">"Search for a service or life event"</label>
+                    <div class="ds-search__row">
+                        <input id="search-q" name="q" type="search" class="ds-input" autocomplete="off" spellcheck="false" value=initial />
+                        <button type="submit" class="ds-button">"Search"</button>
+                    </div>
+                </form>
+                <p id="search-status" class="ds-visually-hidden" aria-live="polite"></p>
+                <div id="search-results">
+                    <Suspense>{results}</Suspense>
+                </div>
             </LiveSearch>
         </Layout>
     }
