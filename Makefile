@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run build test test-rust test-e2e tools tools-build tools-e2e lint fmt clean
+.PHONY: run build test test-rust test-e2e measure tools tools-build tools-e2e lint fmt clean
 
 run: build
 	@echo "Doorstep: http://127.0.0.1:3000 (SQLite file doorstep.db)"
@@ -37,8 +37,15 @@ test-rust:
 test-e2e:
 	cd end2end && npx playwright test
 
+# First-load weight of a page (PAGE=/path to choose), from the release build.
+measure: build
+	cargo run -q -p server --example page_weight
+
 lint:
 	cargo fmt --all --check
+	cargo clippy -q -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -q -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -q -p server --all-targets -- -D warnings
 
 fmt:
 	cargo fmt --all

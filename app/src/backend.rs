@@ -40,11 +40,22 @@ pub trait Store: Send + Sync + 'static {
 
     /// Adds a life event to a plan, or replaces its answers and date if the
     /// plan already has it. False when there is no such plan.
-    async fn put_event(&self, reference: &Reference, event: &PlanEvent, now: OffsetDateTime) -> Result<bool, StoreError>;
+    async fn put_event(
+        &self,
+        reference: &Reference,
+        event: &PlanEvent,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
 
     /// Marks a task done or not done (a state, not a toggle, so retries are
     /// harmless). False when there is no such plan.
-    async fn set_done(&self, reference: &Reference, task: &TaskKey, done: bool, now: OffsetDateTime) -> Result<bool, StoreError>;
+    async fn set_done(
+        &self,
+        reference: &Reference,
+        task: &TaskKey,
+        done: bool,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
 
     /// Deletes the plan and everything in it. False when there was none.
     async fn delete_plan(&self, reference: &Reference) -> Result<bool, StoreError>;
@@ -70,7 +81,10 @@ pub struct FormProblem {
 
 impl FormProblem {
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 

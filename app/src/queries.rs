@@ -60,7 +60,10 @@ pub struct FormProblemView {
 
 impl FormProblemView {
     pub fn value(&self, name: &str) -> Option<String> {
-        self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
     }
 }
 
@@ -123,7 +126,10 @@ pub async fn current_plan() -> Result<PlanPageModel, ServerFnError> {
         .catalogue
         .life_events()
         .iter()
-        .filter(|le| view.as_ref().is_none_or(|v| v.events.iter().all(|e| e.life_event != le.slug)))
+        .filter(|le| {
+            view.as_ref()
+                .is_none_or(|v| v.events.iter().all(|e| e.life_event != le.slug))
+        })
         .map(|le| (le.slug.clone(), le.name.clone()))
         .collect();
     Ok(PlanPageModel {

@@ -32,7 +32,10 @@ fn flag(name: &'static str) -> Result<bool, ConfigError> {
     match var(name).as_deref() {
         None | Some("0") | Some("false") | Some("no") => Ok(false),
         Some("1") | Some("true") | Some("yes") => Ok(true),
-        Some(other) => Err(ConfigError::Invalid { name, reason: format!("'{other}' is not true or false") }),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            reason: format!("'{other}' is not true or false"),
+        }),
     }
 }
 
@@ -54,7 +57,9 @@ impl Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://doorstep.db".into()),
             site_addr,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
-            catalogue_dir: var("DOORSTEP_CATALOGUE").unwrap_or_else(|| "server/catalogue".into()).into(),
+            catalogue_dir: var("DOORSTEP_CATALOGUE")
+                .unwrap_or_else(|| "server/catalogue".into())
+                .into(),
             secure_cookies: flag("DOORSTEP_SECURE_COOKIES")?,
             resume_attempts,
         })

@@ -5,11 +5,11 @@
 //! posts to them.
 
 use crate::AppState;
+use app::backend::StoreError;
 use app::backend::{plan_reference, FormProblem, PLAN_COOKIE};
 use app::domain::journey::Answers;
 use app::domain::plan::{parse_date_parts, PlanEvent, TaskKey};
 use app::domain::reference::{Reference, LEN};
-use app::backend::StoreError;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
@@ -29,14 +29,25 @@ fn wants_json(headers: &HeaderMap) -> bool {
 }
 
 fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location.to_owned())],
+    )
+        .into_response()
 }
 
 fn plan_cookie(state: &AppState, reference: Option<&Reference>) -> HeaderValue {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     let value = match reference {
         // A year: long enough to see a life event through.
-        Some(r) => format!("{PLAN_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}", r.as_str()),
+        Some(r) => format!(
+            "{PLAN_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}",
+            r.as_str()
+        ),
         None => format!("{PLAN_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     };
     HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static(""))
@@ -51,11 +62,20 @@ struct Problem {
 }
 
 impl Problem {
-    fn new(status: StatusCode, page: impl Into<String>, field: &str, message: impl Into<String>) -> Self {
+    fn new(
+        status: StatusCode,
+        page: impl Into<String>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             status,
             page: page.into(),
-            problem: FormProblem { field: field.into(), message: message.into(), values: Vec::new() },
+            problem: FormProblem {
+                field: field.into(),
+                message: message.into(),
+                values: Vec::new(),
+            },
         }
     }
 
@@ -75,12 +95,23 @@ impl Problem {
 
 fn unavailable(e: StoreError) -> Problem {
     tracing::error!(error = %e, "storage failed");
-    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "/plan", "main", "Sorry, there is a problem with the service. Try again in a few minutes.")
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "/plan",
+        "main",
+        "Sorry, there is a problem with the service. Try again in a few minutes.",
+    )
 }
 
 /// Renders a page as if it had been requested with GET, with a form
 /// problem in context, and gives it `status`.
-pub async fn render_page(state: &AppState, headers: &HeaderMap, path: &str, status: StatusCode, problem: Option<FormProblem>) -> Response {
+pub async fn render_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    status: StatusCode,
+    problem: Option<FormProblem>,
+) -> Response {
     let backend = state.backend.clone();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
@@ -125,13 +156,31 @@ fn fresh_reference() -> Reference {
 
 /// Starts a plan with this life event, or adds it to the plan this device
 /// already has.
-pub async fn start(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<StartForm>) -> Response {
+pub async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<StartForm>,
+) -> Response {
     let catalogue = &state.backend.catalogue;
     let Some(le) = catalogue.life_event(&form.life_event) else {
-        return Problem::new(StatusCode::NOT_FOUND, "/", "main", "We could not find that life event. Choose one from the list.").respond(&state, &headers).await;
+        return Problem::new(
+            StatusCode::NOT_FOUND,
+            "/",
+            "main",
+            "We could not find that life event. Choose one from the list.",
+        )
+        .respond(&state, &headers)
+        .await;
     };
-    let answers = Answers::parse(le, form.answers.split('&').filter_map(|kv| kv.split_once('=')));
-    let page = if answers.0.is_empty() { format!("/life-events/{}", le.slug) } else { format!("/life-events/{}?{}", le.slug, answers.to_query()) };
+    let answers = Answers::parse(
+        le,
+        form.answers.split('&').filter_map(|kv| kv.split_once('=')),
+    );
+    let page = if answers.0.is_empty() {
+        format!("/life-events/{}", le.slug)
+    } else {
+        format!("/life-events/{}?{}", le.slug, answers.to_query())
+    };
     let event_date = if le.event_date_label.is_some() {
         match parse_date_parts(&form.day, &form.month, &form.year) {
             Ok(d) => d,
@@ -142,13 +191,20 @@ pub async fn start(State(state): State<AppState>, headers: HeaderMap, Form(form)
                     ("year".into(), form.year.clone()),
                     ("answers".into(), answers.to_query()),
                 ];
-                return Problem::new(StatusCode::BAD_REQUEST, page, "date-day", message).with_values(values).respond(&state, &headers).await;
+                return Problem::new(StatusCode::BAD_REQUEST, page, "date-day", message)
+                    .with_values(values)
+                    .respond(&state, &headers)
+                    .await;
             }
         }
     } else {
         None
     };
-    let event = PlanEvent { life_event: le.slug.clone(), answers, event_date };
+    let event = PlanEvent {
+        life_event: le.slug.clone(),
+        answers,
+        event_date,
+    };
     let now = OffsetDateTime::now_utc();
     let store = &state.backend.store;
 
@@ -159,26 +215,49 @@ pub async fn start(State(state): State<AppState>, headers: HeaderMap, Form(form)
             Err(e) => return unavailable(e).respond(&state, &headers).await,
         }
     }
-    let request_id = if (16..=64).contains(&form.request_id.len()) && form.request_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let request_id = if (16..=64).contains(&form.request_id.len())
+        && form.request_id.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         form.request_id.clone()
     } else {
         fresh_reference().as_str().to_owned() + &fresh_reference().as_str().to_lowercase()
     };
     for _ in 0..5 {
-        match store.create_plan(&fresh_reference(), &request_id, &event, now).await {
+        match store
+            .create_plan(&fresh_reference(), &request_id, &event, now)
+            .await
+        {
             Ok(reference) => return plan_saved(&state, &headers, &reference, true),
             Err(StoreError::ReferenceTaken) => continue,
             Err(e) => return unavailable(e).respond(&state, &headers).await,
         }
     }
-    unavailable(StoreError::Database("no free reference after 5 tries".into())).respond(&state, &headers).await
+    unavailable(StoreError::Database(
+        "no free reference after 5 tries".into(),
+    ))
+    .respond(&state, &headers)
+    .await
 }
 
-fn plan_saved(state: &AppState, headers: &HeaderMap, reference: &Reference, created: bool) -> Response {
+fn plan_saved(
+    state: &AppState,
+    headers: &HeaderMap,
+    reference: &Reference,
+    created: bool,
+) -> Response {
     let cookie = plan_cookie(state, Some(reference));
     if wants_json(headers) {
-        let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-        return (status, [(header::SET_COOKIE, cookie)], Json(serde_json::json!({"reference": reference.to_string()}))).into_response();
+        let status = if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        };
+        return (
+            status,
+            [(header::SET_COOKIE, cookie)],
+            Json(serde_json::json!({"reference": reference.to_string()})),
+        )
+            .into_response();
     }
     let mut res = see_other("/plan");
     res.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -193,28 +272,78 @@ pub struct TickForm {
 }
 
 /// Marks a task done or not done.
-pub async fn tick(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<TickForm>) -> Response {
+pub async fn tick(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<TickForm>,
+) -> Response {
     let Some(reference) = plan_reference(&headers) else {
-        return Problem::new(StatusCode::NOT_FOUND, "/plan", "reference", "There is no plan on this device. Enter your plan reference to continue it.").respond(&state, &headers).await;
+        return Problem::new(
+            StatusCode::NOT_FOUND,
+            "/plan",
+            "reference",
+            "There is no plan on this device. Enter your plan reference to continue it.",
+        )
+        .respond(&state, &headers)
+        .await;
     };
     let done = match form.done.as_str() {
         "true" => true,
         "false" => false,
-        _ => return Problem::new(StatusCode::BAD_REQUEST, "/plan", "plan-progress", "Say whether the task is done or not.").respond(&state, &headers).await,
+        _ => {
+            return Problem::new(
+                StatusCode::BAD_REQUEST,
+                "/plan",
+                "plan-progress",
+                "Say whether the task is done or not.",
+            )
+            .respond(&state, &headers)
+            .await
+        }
     };
     let store = &state.backend.store;
     let plan = match store.plan(&reference).await {
         Ok(Some(p)) => p,
-        Ok(None) => return Problem::new(StatusCode::NOT_FOUND, "/plan", "reference", "The plan saved on this device no longer exists.").respond(&state, &headers).await,
+        Ok(None) => {
+            return Problem::new(
+                StatusCode::NOT_FOUND,
+                "/plan",
+                "reference",
+                "The plan saved on this device no longer exists.",
+            )
+            .respond(&state, &headers)
+            .await
+        }
         Err(e) => return unavailable(e).respond(&state, &headers).await,
     };
     let key = match TaskKey::parse(&form.task) {
         Some(k) if plan.has_task(&state.backend.catalogue, &k) => k,
-        _ => return Problem::new(StatusCode::BAD_REQUEST, "/plan", "plan-progress", "That task is not part of your plan.").respond(&state, &headers).await,
+        _ => {
+            return Problem::new(
+                StatusCode::BAD_REQUEST,
+                "/plan",
+                "plan-progress",
+                "That task is not part of your plan.",
+            )
+            .respond(&state, &headers)
+            .await
+        }
     };
-    match store.set_done(&reference, &key, done, OffsetDateTime::now_utc()).await {
+    match store
+        .set_done(&reference, &key, done, OffsetDateTime::now_utc())
+        .await
+    {
         Ok(true) => {}
-        Ok(false) => return Problem::new(StatusCode::NOT_FOUND, "/plan", "reference", "The plan saved on this device no longer exists.").respond(&state, &headers).await,
+        Ok(false) => {
+            return Problem::new(
+                StatusCode::NOT_FOUND,
+                "/plan",
+                "reference",
+                "The plan saved on this device no longer exists.",
+            )
+            .respond(&state, &headers)
+            .await
+        }
         Err(e) => return unavailable(e).respond(&state, &headers).await,
     }
     if wants_json(&headers) {
@@ -224,7 +353,9 @@ pub async fn tick(State(state): State<AppState>, headers: HeaderMap, Form(form):
         } else {
             plan.done.remove(&key);
         }
-        let (n, total) = plan.view(&state.backend.catalogue, OffsetDateTime::now_utc().date()).progress();
+        let (n, total) = plan
+            .view(&state.backend.catalogue, OffsetDateTime::now_utc().date())
+            .progress();
         return Json(serde_json::json!({
             "task": key.to_string(),
             "done": done,
@@ -242,7 +373,12 @@ pub struct ResumeForm {
 }
 
 /// Continues a plan on this device from its reference.
-pub async fn resume(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap, Form(form): Form<ResumeForm>) -> Response {
+pub async fn resume(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ResumeForm>,
+) -> Response {
     let typed: String = form.reference.chars().take(40).collect();
     let values = vec![("reference".to_owned(), typed.clone())];
     if let Err(wait) = state.resume_limiter.check(peer.ip()) {
@@ -258,11 +394,26 @@ pub async fn resume(State(state): State<AppState>, ConnectInfo(peer): ConnectInf
     }
     let reference = match Reference::parse(&typed) {
         Ok(r) => r,
-        Err(e) => return Problem::new(StatusCode::BAD_REQUEST, "/plan", "reference", e.to_string()).with_values(values).respond(&state, &headers).await,
+        Err(e) => {
+            return Problem::new(StatusCode::BAD_REQUEST, "/plan", "reference", e.to_string())
+                .with_values(values)
+                .respond(&state, &headers)
+                .await
+        }
     };
     match state.backend.store.plan(&reference).await {
         Ok(Some(_)) => plan_saved(&state, &headers, &reference, false),
-        Ok(None) => Problem::new(StatusCode::NOT_FOUND, "/plan", "reference", "We could not find a plan with that reference. Check it and try again.").with_values(values).respond(&state, &headers).await,
+        Ok(None) => {
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                "/plan",
+                "reference",
+                "We could not find a plan with that reference. Check it and try again.",
+            )
+            .with_values(values)
+            .respond(&state, &headers)
+            .await
+        }
         Err(e) => unavailable(e).respond(&state, &headers).await,
     }
 }
@@ -276,7 +427,12 @@ pub async fn delete(State(state): State<AppState>, headers: HeaderMap) -> Respon
     }
     let cookie = plan_cookie(&state, None);
     if wants_json(&headers) {
-        return (StatusCode::OK, [(header::SET_COOKIE, cookie)], Json(serde_json::json!({"deleted": true}))).into_response();
+        return (
+            StatusCode::OK,
+            [(header::SET_COOKIE, cookie)],
+            Json(serde_json::json!({"deleted": true})),
+        )
+            .into_response();
     }
     let mut res = see_other("/plan?deleted=1");
     res.headers_mut().insert(header::SET_COOKIE, cookie);

@@ -62,8 +62,15 @@ pub async fn build(config: Config) -> Result<Router, StartError> {
     let search = Arc::new(SearchIndex::new(&catalogue));
     let state = AppState {
         leptos_options: config.leptos_options(),
-        backend: Backend { store, catalogue, search },
-        resume_limiter: Arc::new(RateLimiter::new(config.resume_attempts, Duration::from_secs(15 * 60))),
+        backend: Backend {
+            store,
+            catalogue,
+            search,
+        },
+        resume_limiter: Arc::new(RateLimiter::new(
+            config.resume_attempts,
+            Duration::from_secs(15 * 60),
+        )),
         config: Arc::new(config),
     };
     Ok(router(state))
@@ -79,7 +86,10 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn server_fns(State(state): State<AppState>, req: axum::extract::Request) -> impl IntoResponse {
+async fn server_fns(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+) -> impl IntoResponse {
     let backend = state.backend.clone();
     leptos_axum::handle_server_fns_with_context(move || provide_context(backend.clone()), req).await
 }
@@ -91,7 +101,10 @@ pub fn router(state: AppState) -> Router {
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let pkg = Router::new()
         .fallback_service(ServeDir::new(pkg_dir))
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")));
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ));
     let fallback_backend = backend.clone();
     Router::new()
         .route("/healthz", get(healthz))
@@ -125,9 +138,12 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until ctrl-c / SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

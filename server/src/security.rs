@@ -44,10 +44,19 @@ pub async fn guard(req: Request<Body>, next: Next) -> Response {
     }
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
     // Pages set their own policy with a nonce; everything else gets the strictest.
     h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
         "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'",
@@ -65,7 +74,11 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(limit: u32, window: Duration) -> Self {
-        RateLimiter { limit, window, seen: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            limit,
+            window,
+            seen: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts an attempt; `Err(retry_after)` when over the limit.
@@ -114,9 +127,18 @@ mod tests {
     fn same_origin_rules() {
         assert!(same_origin(&post(&[("sec-fetch-site", "same-origin")])));
         assert!(!same_origin(&post(&[("sec-fetch-site", "cross-site")])));
-        assert!(same_origin(&post(&[("origin", "http://localhost:3000"), ("host", "localhost:3000")])));
-        assert!(!same_origin(&post(&[("origin", "https://evil.example"), ("host", "localhost:3000")])));
-        assert!(!same_origin(&post(&[("origin", "null"), ("host", "localhost:3000")])));
+        assert!(same_origin(&post(&[
+            ("origin", "http://localhost:3000"),
+            ("host", "localhost:3000")
+        ])));
+        assert!(!same_origin(&post(&[
+            ("origin", "https://evil.example"),
+            ("host", "localhost:3000")
+        ])));
+        assert!(!same_origin(&post(&[
+            ("origin", "null"),
+            ("host", "localhost:3000")
+        ])));
         assert!(!same_origin(&post(&[("host", "localhost:3000")])));
     }
 }

@@ -13,9 +13,14 @@ pub fn Layout(
     children: Children,
 ) -> impl IntoView {
     let place = with_catalogue(|c| c.place.clone());
-    let short = place.as_ref().map(|p| p.short_name.clone()).unwrap_or_default();
+    let short = place
+        .as_ref()
+        .map(|p| p.short_name.clone())
+        .unwrap_or_default();
     let full_title = format!("{title} – {short}");
-    let description = description.unwrap_or_else(|| format!("{short}: help with life events, from moving home to having a baby."));
+    let description = description.unwrap_or_else(|| {
+        format!("{short}: help with life events, from moving home to having a baby.")
+    });
     view! {
         <Title text=full_title />
         <Meta name="description" content=description />

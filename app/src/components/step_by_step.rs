@@ -57,7 +57,7 @@ pub fn step_by_step(life_event: &LifeEvent, answers: &Answers, catalogue: &Catal
                 </li>
             }
         }).collect_view();
-        let connector = (!is_last).then(|| match step.connector {
+        let connector = (!is_last).then_some(match step.connector {
             Connector::And => "and",
             Connector::Or => "or",
         });

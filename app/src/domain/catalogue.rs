@@ -284,16 +284,28 @@ impl Catalogue {
         let mut area_codes = HashSet::new();
         for area in &place.item.areas {
             if !area_codes.insert(area.code.as_str()) {
-                err(&place.file, &format!("area {}", area.code), "duplicate area code".into());
+                err(
+                    &place.file,
+                    &format!("area {}", area.code),
+                    "duplicate area code".into(),
+                );
             }
         }
         if place.item.areas.is_empty() {
-            err(&place.file, "areas", "the place needs at least one area".into());
+            err(
+                &place.file,
+                "areas",
+                "the place needs at least one area".into(),
+            );
         }
         let mut org_ids = HashSet::new();
         for org in &place.item.organisations {
             if !org_ids.insert(org.id.as_str()) {
-                err(&place.file, &format!("organisation {}", org.id), "duplicate organisation id".into());
+                err(
+                    &place.file,
+                    &format!("organisation {}", org.id),
+                    "duplicate organisation id".into(),
+                );
             }
         }
 
@@ -301,7 +313,11 @@ impl Catalogue {
         for (i, s) in services.iter().enumerate() {
             let entry = format!("service {}", s.item.slug);
             if !is_slug(&s.item.slug) {
-                err(&s.file, &entry, "slug must be lower-case letters, digits and single dashes".into());
+                err(
+                    &s.file,
+                    &entry,
+                    "slug must be lower-case letters, digits and single dashes".into(),
+                );
             }
             if service_index.insert(s.item.slug.clone(), i).is_some() {
                 err(&s.file, &entry, "duplicate service slug".into());
@@ -310,15 +326,27 @@ impl Catalogue {
                 err(&s.file, &entry, "name and summary must not be empty".into());
             }
             if !org_ids.contains(s.item.organisation.as_str()) {
-                err(&s.file, &entry, format!("unknown organisation '{}'", s.item.organisation));
+                err(
+                    &s.file,
+                    &entry,
+                    format!("unknown organisation '{}'", s.item.organisation),
+                );
             }
             if s.item.channels.is_empty() {
-                err(&s.file, &entry, "a service needs at least one channel".into());
+                err(
+                    &s.file,
+                    &entry,
+                    "a service needs at least one channel".into(),
+                );
             }
             for c in &s.item.channels {
                 if let Channel::Online { url, .. } = c {
                     if !url.starts_with("https://") {
-                        err(&s.file, &entry, format!("online channel url '{url}' must start with https://"));
+                        err(
+                            &s.file,
+                            &entry,
+                            format!("online channel url '{url}' must start with https://"),
+                        );
                     }
                 }
             }
@@ -328,12 +356,24 @@ impl Catalogue {
             let mut seen = HashSet::new();
             for r in &s.item.related {
                 if r == &s.item.slug {
-                    err(&s.file, &entry, "a service cannot be related to itself".into());
+                    err(
+                        &s.file,
+                        &entry,
+                        "a service cannot be related to itself".into(),
+                    );
                 } else if !service_index.contains_key(r) {
-                    err(&s.file, &entry, format!("related service '{r}' does not exist"));
+                    err(
+                        &s.file,
+                        &entry,
+                        format!("related service '{r}' does not exist"),
+                    );
                 }
                 if !seen.insert(r) {
-                    err(&s.file, &entry, format!("related service '{r}' is listed twice"));
+                    err(
+                        &s.file,
+                        &entry,
+                        format!("related service '{r}' is listed twice"),
+                    );
                 }
             }
         }
@@ -343,7 +383,11 @@ impl Catalogue {
             let e = &le.item;
             let entry = format!("life event {}", e.slug);
             if !is_slug(&e.slug) {
-                err(&le.file, &entry, "slug must be lower-case letters, digits and single dashes".into());
+                err(
+                    &le.file,
+                    &entry,
+                    "slug must be lower-case letters, digits and single dashes".into(),
+                );
             }
             if life_event_index.insert(e.slug.clone(), i).is_some() {
                 err(&le.file, &entry, "duplicate life event slug".into());
@@ -354,14 +398,26 @@ impl Catalogue {
             let mut question_ids: HashMap<&str, HashSet<&str>> = HashMap::new();
             for q in &e.questions {
                 if !is_slug(&q.id.replace('_', "-")) {
-                    err(&le.file, &entry, format!("question id '{}' is not a simple name", q.id));
+                    err(
+                        &le.file,
+                        &entry,
+                        format!("question id '{}' is not a simple name", q.id),
+                    );
                 }
                 if q.options.len() < 2 {
-                    err(&le.file, &entry, format!("question '{}' needs at least two options", q.id));
+                    err(
+                        &le.file,
+                        &entry,
+                        format!("question '{}' needs at least two options", q.id),
+                    );
                 }
                 let values: HashSet<&str> = q.options.iter().map(|o| o.value.as_str()).collect();
                 if values.len() != q.options.len() {
-                    err(&le.file, &entry, format!("question '{}' has duplicate option values", q.id));
+                    err(
+                        &le.file,
+                        &entry,
+                        format!("question '{}' has duplicate option values", q.id),
+                    );
                 }
                 if question_ids.insert(q.id.as_str(), values).is_some() {
                     err(&le.file, &entry, format!("duplicate question '{}'", q.id));
@@ -371,37 +427,79 @@ impl Catalogue {
             for (si, step) in e.steps.iter().enumerate() {
                 let step_entry = format!("{entry}, step {} '{}'", si + 1, step.title);
                 if step.tasks.is_empty() {
-                    err(&le.file, &step_entry, "a step needs at least one task".into());
+                    err(
+                        &le.file,
+                        &step_entry,
+                        "a step needs at least one task".into(),
+                    );
                 }
-                let choose_one = step.tasks.iter().filter(|t| t.kind == TaskKind::ChooseOne).count();
+                let choose_one = step
+                    .tasks
+                    .iter()
+                    .filter(|t| t.kind == TaskKind::ChooseOne)
+                    .count();
                 if choose_one == 1 {
-                    err(&le.file, &step_entry, "a 'choose_one' task needs at least one alternative in the same step".into());
+                    err(
+                        &le.file,
+                        &step_entry,
+                        "a 'choose_one' task needs at least one alternative in the same step"
+                            .into(),
+                    );
                 }
                 for t in &step.tasks {
                     let task_entry = format!("{step_entry}, task {}", t.service);
                     if !service_index.contains_key(&t.service) {
-                        err(&le.file, &task_entry, format!("service '{}' does not exist", t.service));
+                        err(
+                            &le.file,
+                            &task_entry,
+                            format!("service '{}' does not exist", t.service),
+                        );
                     }
                     if !services_in_journey.insert(t.service.as_str()) {
-                        err(&le.file, &task_entry, "a service appears only once in a journey".into());
+                        err(
+                            &le.file,
+                            &task_entry,
+                            "a service appears only once in a journey".into(),
+                        );
                     }
                     if let Some(d) = &t.deadline {
                         if e.event_date_label.is_none() {
-                            err(&le.file, &task_entry, "a deadline needs the life event to have an event_date_label".into());
+                            err(
+                                &le.file,
+                                &task_entry,
+                                "a deadline needs the life event to have an event_date_label"
+                                    .into(),
+                            );
                         }
                         if d.days == 0 || d.days > 3660 {
-                            err(&le.file, &task_entry, format!("deadline of {} days is out of range (1 to 3660)", d.days));
+                            err(
+                                &le.file,
+                                &task_entry,
+                                format!("deadline of {} days is out of range (1 to 3660)", d.days),
+                            );
                         }
                         if d.basis.trim().is_empty() {
-                            err(&le.file, &task_entry, "a deadline must state its basis".into());
+                            err(
+                                &le.file,
+                                &task_entry,
+                                "a deadline must state its basis".into(),
+                            );
                         }
                     }
                     for (qid, values) in &t.show_if {
                         match question_ids.get(qid.as_str()) {
-                            None => err(&le.file, &task_entry, format!("show_if names unknown question '{qid}'")),
+                            None => err(
+                                &le.file,
+                                &task_entry,
+                                format!("show_if names unknown question '{qid}'"),
+                            ),
                             Some(known) => {
                                 if values.is_empty() {
-                                    err(&le.file, &task_entry, format!("show_if for '{qid}' lists no values"));
+                                    err(
+                                        &le.file,
+                                        &task_entry,
+                                        format!("show_if for '{qid}' lists no values"),
+                                    );
                                 }
                                 for v in values {
                                     if !known.contains(v.as_str()) {
@@ -441,7 +539,9 @@ impl Catalogue {
     }
 
     pub fn life_event(&self, slug: &str) -> Option<&LifeEvent> {
-        self.life_event_index.get(slug).map(|&i| &self.life_events[i])
+        self.life_event_index
+            .get(slug)
+            .map(|&i| &self.life_events[i])
     }
 
     pub fn organisation(&self, id: &str) -> Option<&Organisation> {
@@ -456,7 +556,11 @@ impl Catalogue {
     pub fn life_events_using(&self, service: &str) -> Vec<&LifeEvent> {
         self.life_events
             .iter()
-            .filter(|le| le.steps.iter().any(|s| s.tasks.iter().any(|t| t.service == service)))
+            .filter(|le| {
+                le.steps
+                    .iter()
+                    .any(|s| s.tasks.iter().any(|t| t.service == service))
+            })
             .collect()
     }
 }

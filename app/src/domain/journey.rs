@@ -44,10 +44,12 @@ impl Answers {
 /// Whether a task applies given the answers so far. An unanswered question
 /// never hides a task: people see everything until they say otherwise.
 pub fn applies(task: &Task, answers: &Answers) -> bool {
-    task.show_if.iter().all(|(question, allowed)| match answers.get(question) {
-        None => true,
-        Some(value) => allowed.iter().any(|a| a == value),
-    })
+    task.show_if
+        .iter()
+        .all(|(question, allowed)| match answers.get(question) {
+            None => true,
+            Some(value) => allowed.iter().any(|a| a == value),
+        })
 }
 
 /// A step as it applies to one person.
@@ -84,7 +86,11 @@ pub fn personalise<'a>(life_event: &'a LifeEvent, answers: &Answers) -> Vec<Pers
 /// is no longer a choice.
 pub fn effective_kind(task: &Task, siblings: &[&Task]) -> TaskKind {
     if task.kind == TaskKind::ChooseOne
-        && siblings.iter().filter(|t| t.kind == TaskKind::ChooseOne).count() < 2
+        && siblings
+            .iter()
+            .filter(|t| t.kind == TaskKind::ChooseOne)
+            .count()
+            < 2
     {
         TaskKind::Required
     } else {

@@ -26,9 +26,13 @@ impl TaskKey {
         let ok = |p: &str| {
             !p.is_empty()
                 && p.len() <= 80
-                && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         };
-        (ok(le) && ok(sv)).then(|| TaskKey { life_event: le.to_owned(), service: sv.to_owned() })
+        (ok(le) && ok(sv)).then(|| TaskKey {
+            life_event: le.to_owned(),
+            service: sv.to_owned(),
+        })
     }
 }
 
@@ -95,7 +99,10 @@ pub struct PlanEventView {
     pub name: String,
     pub event_date_label: Option<String>,
     pub event_date: Option<Date>,
+    /// (question, answer) in words.
     pub answers: Vec<(String, String)>,
+    /// The answers as a query string, to reopen the journey as answered.
+    pub answers_query: String,
     pub steps: Vec<PlanStepView>,
 }
 
@@ -131,7 +138,13 @@ impl PlanView {
     }
 }
 
-fn event_view(catalogue: &Catalogue, le: &LifeEvent, pe: &PlanEvent, done: &BTreeSet<TaskKey>, today: Date) -> PlanEventView {
+fn event_view(
+    catalogue: &Catalogue,
+    le: &LifeEvent,
+    pe: &PlanEvent,
+    done: &BTreeSet<TaskKey>,
+    today: Date,
+) -> PlanEventView {
     let steps = personalise(le, &pe.answers)
         .into_iter()
         .map(|step| PlanStepView {
@@ -141,7 +154,10 @@ fn event_view(catalogue: &Catalogue, le: &LifeEvent, pe: &PlanEvent, done: &BTre
                 .tasks
                 .iter()
                 .map(|t| {
-                    let key = TaskKey { life_event: le.slug.clone(), service: t.service.clone() };
+                    let key = TaskKey {
+                        life_event: le.slug.clone(),
+                        service: t.service.clone(),
+                    };
                     let due = match (&t.deadline, pe.event_date) {
                         (Some(d), Some(date)) => due_date(date, d.days, d.side).map(|due| Due {
                             date: due,
@@ -152,7 +168,10 @@ fn event_view(catalogue: &Catalogue, le: &LifeEvent, pe: &PlanEvent, done: &BTre
                         _ => None,
                     };
                     let label = t.text.clone().unwrap_or_else(|| {
-                        catalogue.service(&t.service).map(|s| s.name.clone()).unwrap_or_default()
+                        catalogue
+                            .service(&t.service)
+                            .map(|s| s.name.clone())
+                            .unwrap_or_default()
                     });
                     PlanTaskView {
                         done: done.contains(&key),
@@ -181,6 +200,7 @@ fn event_view(catalogue: &Catalogue, le: &LifeEvent, pe: &PlanEvent, done: &BTre
         event_date_label: le.event_date_label.clone(),
         event_date: pe.event_date,
         answers,
+        answers_query: pe.answers.to_query(),
         steps,
     }
 }
@@ -244,11 +264,20 @@ mod tests {
     #[test]
     fn deadlines_fall_either_side_of_the_event() {
         // Registering a birth: within 42 days after it.
-        assert_eq!(due_date(date!(2027 - 01 - 01), 42, DeadlineSide::After), Some(date!(2027 - 02 - 12)));
+        assert_eq!(
+            due_date(date!(2027 - 01 - 01), 42, DeadlineSide::After),
+            Some(date!(2027 - 02 - 12))
+        );
         // Giving notice of marriage: at least 29 days before the ceremony.
-        assert_eq!(due_date(date!(2027 - 06 - 30), 29, DeadlineSide::Before), Some(date!(2027 - 06 - 01)));
+        assert_eq!(
+            due_date(date!(2027 - 06 - 30), 29, DeadlineSide::Before),
+            Some(date!(2027 - 06 - 01))
+        );
         // Registering a death: within 5 days, across a month end.
-        assert_eq!(due_date(date!(2027 - 02 - 26), 5, DeadlineSide::After), Some(date!(2027 - 03 - 03)));
+        assert_eq!(
+            due_date(date!(2027 - 02 - 26), 5, DeadlineSide::After),
+            Some(date!(2027 - 03 - 03))
+        );
     }
 
     #[test]
@@ -264,7 +293,10 @@ mod tests {
     #[test]
     fn dates_are_parsed_with_helpful_errors() {
         assert_eq!(parse_date_parts("", "", ""), Ok(None));
-        assert_eq!(parse_date_parts("29", "2", "2028"), Ok(Some(date!(2028 - 02 - 29))));
+        assert_eq!(
+            parse_date_parts("29", "2", "2028"),
+            Ok(Some(date!(2028 - 02 - 29)))
+        );
         assert!(parse_date_parts("29", "2", "2027").is_err());
         assert!(parse_date_parts("1", "13", "2027").is_err());
         assert!(parse_date_parts("1", "", "2027").is_err());

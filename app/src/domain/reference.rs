@@ -51,7 +51,12 @@ impl Reference {
 
     /// Builds a reference from nine random 5-bit values.
     pub fn from_random(values: [u8; LEN]) -> Self {
-        Reference(values.iter().map(|v| ALPHABET[(v & 31) as usize] as char).collect())
+        Reference(
+            values
+                .iter()
+                .map(|v| ALPHABET[(v & 31) as usize] as char)
+                .collect(),
+        )
     }
 
     /// The canonical form stored in the database: nine characters, no dashes.
@@ -82,17 +87,35 @@ mod tests {
 
     #[test]
     fn folds_confusable_characters() {
-        assert_eq!(Reference::parse("OIL-ABC-DEF").unwrap().as_str(), "011ABCDEF");
+        assert_eq!(
+            Reference::parse("OIL-ABC-DEF").unwrap().as_str(),
+            "011ABCDEF"
+        );
     }
 
     #[test]
     fn rejects_malformed_input_with_a_reason() {
         assert_eq!(Reference::parse("  - "), Err(ReferenceError::Empty));
-        assert_eq!(Reference::parse("K7Q-4MZ"), Err(ReferenceError::WrongLength));
-        assert_eq!(Reference::parse("K7Q-4MZ-PX2X"), Err(ReferenceError::WrongLength));
-        assert_eq!(Reference::parse("K7Q-4MZ-PXU"), Err(ReferenceError::BadCharacter));
-        assert_eq!(Reference::parse("K7Q/4MZ/PX2"), Err(ReferenceError::BadCharacter));
-        assert_eq!(Reference::parse("é7Q4MZPX2"), Err(ReferenceError::BadCharacter));
+        assert_eq!(
+            Reference::parse("K7Q-4MZ"),
+            Err(ReferenceError::WrongLength)
+        );
+        assert_eq!(
+            Reference::parse("K7Q-4MZ-PX2X"),
+            Err(ReferenceError::WrongLength)
+        );
+        assert_eq!(
+            Reference::parse("K7Q-4MZ-PXU"),
+            Err(ReferenceError::BadCharacter)
+        );
+        assert_eq!(
+            Reference::parse("K7Q/4MZ/PX2"),
+            Err(ReferenceError::BadCharacter)
+        );
+        assert_eq!(
+            Reference::parse("é7Q4MZPX2"),
+            Err(ReferenceError::BadCharacter)
+        );
     }
 
     #[test]

@@ -52,7 +52,11 @@ pub fn tokens(text: &str) -> Vec<String> {
 fn fold(word: &str) -> String {
     if word.len() > 4 && word.ends_with("ies") {
         format!("{}y", &word[..word.len() - 3])
-    } else if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
+    } else if word.len() > 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+    {
         word[..word.len() - 1].to_owned()
     } else {
         word.to_owned()
@@ -263,7 +267,11 @@ impl SearchIndex {
                 score,
             });
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.name.cmp(&b.name))
+        });
         hits.truncate(limit);
         hits
     }
@@ -285,7 +293,10 @@ mod tests {
 
     #[test]
     fn plurals_fold_to_one_word() {
-        assert_eq!(tokens("Bins, skips & Families"), vec!["bin", "skip", "family"]);
+        assert_eq!(
+            tokens("Bins, skips & Families"),
+            vec!["bin", "skip", "family"]
+        );
         assert_eq!(tokens("bus pass"), vec!["bus", "pass"]);
     }
 }

@@ -6,7 +6,12 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 /// Sends a request and returns the response if it is a 2xx.
-pub async fn send(method: &str, url: &str, accept: &str, form_body: Option<&str>) -> Option<Response> {
+pub async fn send(
+    method: &str,
+    url: &str,
+    accept: &str,
+    form_body: Option<&str>,
+) -> Option<Response> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = form_body {
@@ -16,15 +21,24 @@ pub async fn send(method: &str, url: &str, accept: &str, form_body: Option<&str>
     let headers = request.headers();
     headers.set("Accept", accept).ok()?;
     if form_body.is_some() {
-        headers.set("Content-Type", "application/x-www-form-urlencoded").ok()?;
+        headers
+            .set("Content-Type", "application/x-www-form-urlencoded")
+            .ok()?;
     }
     let window = web_sys::window()?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.ok()?.dyn_into().ok()?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
     response.ok().then_some(response)
 }
 
 pub async fn text(response: &Response) -> Option<String> {
-    JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
 }
 
 /// Parses a JSON object and reads one field of it.

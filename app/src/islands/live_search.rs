@@ -23,7 +23,11 @@ pub fn results_list(query: &str, hits: &[Hit]) -> AnyView {
         }
         .into_any();
     }
-    let count = if hits.len() == 1 { "1 result".to_owned() } else { format!("{} results", hits.len()) };
+    let count = if hits.len() == 1 {
+        "1 result".to_owned()
+    } else {
+        format!("{} results", hits.len())
+    };
     view! {
         <p id="search-count">{count}" for “"{query}"”"</p>
         <ul class="ds-results">
@@ -67,13 +71,22 @@ mod dom {
             if LATEST.load(Ordering::SeqCst) != ticket {
                 return;
             }
-            let url = format!("/search?q={}", String::from(js_sys::encode_uri_component(&q)));
-            let Some(response) = fetch::send("GET", &url, "text/html", None).await else { return };
-            let Some(html) = fetch::text(&response).await else { return };
+            let url = format!(
+                "/search?q={}",
+                String::from(js_sys::encode_uri_component(&q))
+            );
+            let Some(response) = fetch::send("GET", &url, "text/html", None).await else {
+                return;
+            };
+            let Some(html) = fetch::text(&response).await else {
+                return;
+            };
             if LATEST.load(Ordering::SeqCst) != ticket {
                 return;
             }
-            let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+            let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
             let fresh = DomParser::new()
                 .ok()
                 .and_then(|p| p.parse_from_string(&html, SupportedType::TextHtml).ok())
@@ -82,7 +95,10 @@ mod dom {
                 current.set_inner_html(&fresh.inner_html());
             }
             // Announce the count, not the whole list.
-            if let (Some(status), Some(count)) = (doc.get_element_by_id("search-status"), doc.get_element_by_id("search-count")) {
+            if let (Some(status), Some(count)) = (
+                doc.get_element_by_id("search-status"),
+                doc.get_element_by_id("search-count"),
+            ) {
                 status.set_text_content(count.text_content().as_deref());
             }
             if let Some(Ok(h)) = web_sys::window().map(|w| w.history()) {

@@ -22,15 +22,25 @@ mod dom {
     use web_sys::{HtmlFormElement, HtmlInputElement};
 
     fn field(form: &HtmlFormElement, name: &str) -> Option<HtmlInputElement> {
-        form.query_selector(&format!("input[name={name}]")).ok()??.dyn_into().ok()
+        form.query_selector(&format!("input[name={name}]"))
+            .ok()??
+            .dyn_into()
+            .ok()
     }
 
     pub fn submit(ev: leptos::ev::SubmitEvent) {
-        let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
         if !form.action().ends_with("/plan/tasks") {
             return;
         }
-        let (Some(task), Some(done)) = (field(&form, "task"), field(&form, "done")) else { return };
+        let (Some(task), Some(done)) = (field(&form, "task"), field(&form, "done")) else {
+            return;
+        };
         ev.prevent_default();
         let body = format!(
             "task={}&done={}",
@@ -38,12 +48,19 @@ mod dom {
             String::from(js_sys::encode_uri_component(&done.value()))
         );
         leptos::task::spawn_local(async move {
-            let answer = match fetch::send("POST", "/plan/tasks", "application/json", Some(&body)).await {
-                Some(r) => fetch::json(&r).await,
-                None => None,
-            };
-            let done = answer.as_ref().and_then(|a| fetch::field(a, "done")).and_then(|v| v.as_bool());
-            let progress = answer.as_ref().and_then(|a| fetch::field(a, "progress")).and_then(|v| v.as_string());
+            let answer =
+                match fetch::send("POST", "/plan/tasks", "application/json", Some(&body)).await {
+                    Some(r) => fetch::json(&r).await,
+                    None => None,
+                };
+            let done = answer
+                .as_ref()
+                .and_then(|a| fetch::field(a, "done"))
+                .and_then(|v| v.as_bool());
+            let progress = answer
+                .as_ref()
+                .and_then(|a| fetch::field(a, "progress"))
+                .and_then(|v| v.as_string());
             match (done, progress) {
                 (Some(done), Some(progress)) => update(&form, done, &progress),
                 // Let the server handle it the plain way, and show any error.
@@ -55,18 +72,30 @@ mod dom {
     }
 
     fn update(form: &HtmlFormElement, done: bool, progress: &str) {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-        let Some(row) = form.closest("[data-task]").ok().flatten() else { return };
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(row) = form.closest("[data-task]").ok().flatten() else {
+            return;
+        };
         let _ = row.set_attribute("data-done", if done { "true" } else { "false" });
         if let Ok(Some(tag)) = row.query_selector("[data-status]") {
             tag.set_text_content(Some(if done { "Done" } else { "To do" }));
-            tag.set_class_name(if done { "ds-tag ds-tag--done" } else { "ds-tag ds-tag--todo" });
+            tag.set_class_name(if done {
+                "ds-tag ds-tag--done"
+            } else {
+                "ds-tag ds-tag--todo"
+            });
         }
         if let Some(next) = field(form, "done") {
             next.set_value(if done { "false" } else { "true" });
         }
         if let Ok(Some(label)) = form.query_selector("[data-action]") {
-            label.set_text_content(Some(if done { "Mark as not done" } else { "Mark as done" }));
+            label.set_text_content(Some(if done {
+                "Mark as not done"
+            } else {
+                "Mark as done"
+            }));
         }
         if let Ok(Some(p)) = doc.query_selector("#plan-progress") {
             p.set_text_content(Some(progress));

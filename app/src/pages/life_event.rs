@@ -13,7 +13,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn LifeEventPage() -> impl IntoView {
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let query = use_query_map().get_untracked();
     let problem = form_problem();
     let has_plan = has_plan_cookie();
@@ -23,7 +26,12 @@ pub fn LifeEventPage() -> impl IntoView {
         let from_problem = problem.as_ref().and_then(|p| p.value("answers"));
         let answers = match &from_problem {
             Some(q) => Answers::parse(&le, q.split('&').filter_map(|kv| kv.split_once('='))),
-            None => Answers::parse(&le, le.questions.iter().filter_map(|q| query.get_str(&q.id).map(|v| (q.id.as_str(), v)))),
+            None => Answers::parse(
+                &le,
+                le.questions
+                    .iter()
+                    .filter_map(|q| query.get_str(&q.id).map(|v| (q.id.as_str(), v))),
+            ),
         };
         let steps = step_by_step(&le, &answers, c);
         Some((le, answers, steps))
@@ -36,7 +44,12 @@ pub fn LifeEventPage() -> impl IntoView {
     let questions = le.questions.clone();
     let answered = answers.clone();
     let date_label = le.event_date_label.clone();
-    let value = move |name: &str| problem.as_ref().and_then(|p| p.value(name)).unwrap_or_default();
+    let value = move |name: &str| {
+        problem
+            .as_ref()
+            .and_then(|p| p.value(name))
+            .unwrap_or_default()
+    };
     let (day, month, year) = (value("day"), value("month"), value("year"));
     let problem = form_problem();
     view! {

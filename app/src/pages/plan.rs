@@ -22,7 +22,11 @@ pub fn due_text(due: &Due) -> String {
         DeadlineSide::Before => "Do by",
     };
     match due.days_left {
-        d if d < 0 => format!("{verb} {date} (overdue by {} day{})", -d, if d == -1 { "" } else { "s" }),
+        d if d < 0 => format!(
+            "{verb} {date} (overdue by {} day{})",
+            -d,
+            if d == -1 { "" } else { "s" }
+        ),
         0 => format!("{verb} {date} (today)"),
         1 => format!("{verb} {date} (tomorrow)"),
         d => format!("{verb} {date} (in {d} days)"),
@@ -35,7 +39,11 @@ pub fn progress_text(done: usize, total: usize) -> String {
 
 fn task_row(t: PlanTaskView) -> impl IntoView {
     let status = if t.done { "Done" } else { "To do" };
-    let button = if t.done { "Mark as not done" } else { "Mark as done" };
+    let button = if t.done {
+        "Mark as not done"
+    } else {
+        "Mark as done"
+    };
     let kind = (t.kind != TaskKind::Required).then(|| kind_label(t.kind));
     view! {
         <li class="ds-task-list__item" data-task=t.key.clone() data-done=t.done.to_string()>
@@ -62,7 +70,12 @@ fn plan_view(plan: PlanView, others: Vec<(String, String)>) -> impl IntoView {
         .upcoming()
         .into_iter()
         .take(5)
-        .map(|(_, t)| (t.label.clone(), t.due.as_ref().map(due_text).unwrap_or_default()))
+        .map(|(_, t)| {
+            (
+                t.label.clone(),
+                t.due.as_ref().map(due_text).unwrap_or_default(),
+            )
+        })
         .collect();
     view! {
         <h1>"Your plan"</h1>
@@ -102,7 +115,7 @@ fn plan_view(plan: PlanView, others: Vec<(String, String)>) -> impl IntoView {
                                     </div>
                                 }).collect_view()}
                             </dl>
-                            <p><a href=format!("/life-events/{}", e.life_event)>"Change your answers"</a></p>
+                            <p><a href=format!("/life-events/{}?{}", e.life_event, e.answers_query)>"Change your answers"</a></p>
                         </details>
                     })}
                     {e.steps.into_iter().map(|s| view! {
@@ -130,8 +143,13 @@ fn plan_view(plan: PlanView, others: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn resume_form(problem: Option<FormProblemView>) -> impl IntoView {
-    let value = problem.as_ref().and_then(|p| p.value("reference")).unwrap_or_default();
-    let error = problem.filter(|p| p.field == "reference").map(|p| p.message);
+    let value = problem
+        .as_ref()
+        .and_then(|p| p.value("reference"))
+        .unwrap_or_default();
+    let error = problem
+        .filter(|p| p.field == "reference")
+        .map(|p| p.message);
     view! {
         <form method="post" action="/plan/resume" class="ds-form" novalidate>
             <div class=if error.is_some() { "ds-form-group ds-form-group--error" } else { "ds-form-group" }>
@@ -147,7 +165,9 @@ fn resume_form(problem: Option<FormProblemView>) -> impl IntoView {
 }
 
 fn page(model: PlanPageModel, problem: Option<FormProblemView>, deleted: bool) -> AnyView {
-    let summary = problem.clone().map(|p| view! { <ErrorSummary field=p.field message=p.message /> });
+    let summary = problem
+        .clone()
+        .map(|p| view! { <ErrorSummary field=p.field message=p.message /> });
     match model.plan {
         Some(plan) => view! { {summary} {plan_view(plan, model.other_life_events)} }.into_any(),
         None => view! {

@@ -37,11 +37,20 @@ pub fn json_ld(service: &Service, catalogue: &Catalogue) -> String {
 
 #[component]
 pub fn ServicePage() -> impl IntoView {
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let found = with_catalogue(|c| {
         let s = c.service(&slug)?.clone();
-        let org = c.organisation(&s.organisation).map(|o| (o.name.clone(), o.url.clone()));
-        let life_events: Vec<(String, String)> = c.life_events_using(&s.slug).iter().map(|le| (le.slug.clone(), le.name.clone())).collect();
+        let org = c
+            .organisation(&s.organisation)
+            .map(|o| (o.name.clone(), o.url.clone()));
+        let life_events: Vec<(String, String)> = c
+            .life_events_using(&s.slug)
+            .iter()
+            .map(|le| (le.slug.clone(), le.name.clone()))
+            .collect();
         let related: Vec<(String, String, String)> = s
             .related
             .iter()

@@ -18,6 +18,8 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     } else if url.starts_with("sqlite:") {
         Ok(Arc::new(sqlite::SqliteStore::connect(url).await?))
     } else {
-        Err(StoreError::Database("DATABASE_URL must start with sqlite:// or postgres://".into()))
+        Err(StoreError::Database(
+            "DATABASE_URL must start with sqlite:// or postgres://".into(),
+        ))
     }
 }

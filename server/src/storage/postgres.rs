@@ -33,7 +33,11 @@ impl PgStore {
 
 /// Bumps `updated_at`, locking the plan row so concurrent changes to one
 /// plan queue up. False when there is no such plan.
-async fn touch(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, reference: &Reference, now: OffsetDateTime) -> Result<bool, StoreError> {
+async fn touch(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    reference: &Reference,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
     let r = sqlx::query("UPDATE plans SET updated_at = $2 WHERE reference = $1")
         .bind(reference.as_str())
         .bind(now)
@@ -43,7 +47,11 @@ async fn touch(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, reference: &Refer
     Ok(r.rows_affected() > 0)
 }
 
-async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, reference: &Reference, event: &PlanEvent) -> Result<(), StoreError> {
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    reference: &Reference,
+    event: &PlanEvent,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO plan_events (reference, life_event, position, answers, event_date)
          VALUES ($1, $2, (SELECT COUNT(*) FROM plan_events WHERE reference = $1), $3, $4)
@@ -62,11 +70,20 @@ async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, reference:
 #[async_trait::async_trait]
 impl Store for PgStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_error)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
         Ok(())
     }
 
-    async fn create_plan(&self, reference: &Reference, request_id: &str, first: &PlanEvent, now: OffsetDateTime) -> Result<Reference, StoreError> {
+    async fn create_plan(
+        &self,
+        reference: &Reference,
+        request_id: &str,
+        first: &PlanEvent,
+        now: OffsetDateTime,
+    ) -> Result<Reference, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         // ON CONFLICT on either unique column; then find out which.
         let inserted = sqlx::query("INSERT INTO plans (reference, request_id, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING")
@@ -83,7 +100,8 @@ impl Store for PgStore {
                 .await
                 .map_err(db_error)?;
             return match existing {
-                Some(row) => Reference::parse(&row.get::<String, _>(0)).map_err(|e| StoreError::Database(e.to_string())),
+                Some(row) => Reference::parse(&row.get::<String, _>(0))
+                    .map_err(|e| StoreError::Database(e.to_string())),
                 None => Err(StoreError::ReferenceTaken),
             };
         }
@@ -122,10 +140,20 @@ impl Store for PgStore {
             .into_iter()
             .filter_map(|r| TaskKey::parse(&r.get::<String, _>(0)))
             .collect();
-        Ok(Some(Plan { reference: reference.clone(), created_at, events, done }))
+        Ok(Some(Plan {
+            reference: reference.clone(),
+            created_at,
+            events,
+            done,
+        }))
     }
 
-    async fn put_event(&self, reference: &Reference, event: &PlanEvent, now: OffsetDateTime) -> Result<bool, StoreError> {
+    async fn put_event(
+        &self,
+        reference: &Reference,
+        event: &PlanEvent,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         if !touch(&mut tx, reference, now).await? {
             return Ok(false);
@@ -135,7 +163,13 @@ impl Store for PgStore {
         Ok(true)
     }
 
-    async fn set_done(&self, reference: &Reference, task: &TaskKey, done: bool, now: OffsetDateTime) -> Result<bool, StoreError> {
+    async fn set_done(
+        &self,
+        reference: &Reference,
+        task: &TaskKey,
+        done: bool,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         if !touch(&mut tx, reference, now).await? {
             return Ok(false);

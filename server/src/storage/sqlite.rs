@@ -20,7 +20,8 @@ fn ts(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
-const DATE: &[time::format_description::FormatItem<'static>] = time::macros::format_description!("[year]-[month]-[day]");
+const DATE: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
 
 impl SqliteStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
@@ -31,7 +32,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(db_error)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(db_error)?;
         sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
@@ -43,11 +48,20 @@ impl SqliteStore {
 #[async_trait::async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_error)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
         Ok(())
     }
 
-    async fn create_plan(&self, reference: &Reference, request_id: &str, first: &PlanEvent, now: OffsetDateTime) -> Result<Reference, StoreError> {
+    async fn create_plan(
+        &self,
+        reference: &Reference,
+        request_id: &str,
+        first: &PlanEvent,
+        now: OffsetDateTime,
+    ) -> Result<Reference, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         // ON CONFLICT on either unique column; then find out which.
         let inserted = sqlx::query("INSERT INTO plans (reference, request_id, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING")
@@ -64,7 +78,8 @@ impl Store for SqliteStore {
                 .await
                 .map_err(db_error)?;
             return match existing {
-                Some(row) => Reference::parse(&row.get::<String, _>(0)).map_err(|e| StoreError::Database(e.to_string())),
+                Some(row) => Reference::parse(&row.get::<String, _>(0))
+                    .map_err(|e| StoreError::Database(e.to_string())),
                 None => Err(StoreError::ReferenceTaken),
             };
         }
@@ -109,13 +124,19 @@ impl Store for SqliteStore {
             .collect();
         Ok(Some(Plan {
             reference: reference.clone(),
-            created_at: OffsetDateTime::parse(&created, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            created_at: OffsetDateTime::parse(&created, &Rfc3339)
+                .unwrap_or(OffsetDateTime::UNIX_EPOCH),
             events,
             done,
         }))
     }
 
-    async fn put_event(&self, reference: &Reference, event: &PlanEvent, now: OffsetDateTime) -> Result<bool, StoreError> {
+    async fn put_event(
+        &self,
+        reference: &Reference,
+        event: &PlanEvent,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         let touched = sqlx::query("UPDATE plans SET updated_at = $2 WHERE reference = $1")
             .bind(reference.as_str())
@@ -137,7 +158,13 @@ impl Store for SqliteStore {
         Ok(true)
     }
 
-    async fn set_done(&self, reference: &Reference, task: &TaskKey, done: bool, now: OffsetDateTime) -> Result<bool, StoreError> {
+    async fn set_done(
+        &self,
+        reference: &Reference,
+        task: &TaskKey,
+        done: bool,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         let touched = sqlx::query("UPDATE plans SET updated_at = $2 WHERE reference = $1")
             .bind(reference.as_str())
@@ -183,8 +210,14 @@ impl Store for SqliteStore {
     }
 }
 
-async fn insert_event(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, reference: &Reference, event: &PlanEvent, position: i64) -> Result<(), StoreError> {
-    let answers = serde_json::to_string(&event.answers).map_err(|e| StoreError::Database(e.to_string()))?;
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    reference: &Reference,
+    event: &PlanEvent,
+    position: i64,
+) -> Result<(), StoreError> {
+    let answers =
+        serde_json::to_string(&event.answers).map_err(|e| StoreError::Database(e.to_string()))?;
     let date = event.event_date.and_then(|d| d.format(DATE).ok());
     sqlx::query(
         "INSERT INTO plan_events (reference, life_event, position, answers, event_date) VALUES ($1, $2, $3, $4, $5)

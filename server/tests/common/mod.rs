@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 pub struct TestApp {
     pub base: String,
+    /// (server URL, database name) of a PostgreSQL database to drop afterwards.
+    postgres: Option<(String, String)>,
     /// Keeps the SQLite file (and site folder) alive for the test.
     _dir: tempfile::TempDir,
 }
@@ -23,14 +25,24 @@ fn catalogue_dir() -> PathBuf {
 
 /// A fresh, empty PostgreSQL database for one test, made beside the one
 /// `DOORSTEP_TEST_POSTGRES_URL` names. `None` when that is unset.
-async fn fresh_postgres() -> Option<String> {
-    let url = std::env::var("DOORSTEP_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
+async fn fresh_postgres() -> Option<(String, String, String)> {
+    let url = std::env::var("DOORSTEP_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
     use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect to DOORSTEP_TEST_POSTGRES_URL");
+    let mut conn = sqlx::PgConnection::connect(&url)
+        .await
+        .expect("connect to DOORSTEP_TEST_POSTGRES_URL");
     let name = format!("doorstep_test_{}", uuid_like());
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
-    let base = url.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(url);
-    Some(format!("{base}/{name}"))
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let base = url
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_owned())
+        .unwrap_or(url.clone());
+    Some((format!("{base}/{name}"), url, name))
 }
 
 fn uuid_like() -> String {
@@ -48,17 +60,25 @@ impl TestApp {
 
     pub async fn spawn_with(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("temp dir");
+        let mut postgres = None;
         let database_url = match db {
             Db::Sqlite => format!("sqlite://{}", dir.path().join("doorstep.db").display()),
             Db::Postgres => match fresh_postgres().await {
-                Some(u) => u,
+                Some((u, admin, name)) => {
+                    postgres = Some((admin, name));
+                    u
+                }
                 None => {
-                    eprintln!("SKIPPED: PostgreSQL test (set DOORSTEP_TEST_POSTGRES_URL to run it)");
+                    eprintln!(
+                        "SKIPPED: PostgreSQL test (set DOORSTEP_TEST_POSTGRES_URL to run it)"
+                    );
                     return None;
                 }
             },
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let mut config = Config {
             database_url,
@@ -71,7 +91,11 @@ impl TestApp {
         tweak(&mut config);
         let app = doorstep::build(config).await.expect("server starts");
         tokio::spawn(doorstep::serve(listener, app));
-        Some(TestApp { base: format!("http://{addr}"), _dir: dir })
+        Some(TestApp {
+            base: format!("http://{addr}"),
+            postgres,
+            _dir: dir,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -92,6 +116,32 @@ impl TestApp {
     }
 }
 
+impl Drop for TestApp {
+    /// Drops the test's PostgreSQL database, so repeated runs leave nothing.
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else {
+            return;
+        };
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
 /// Runs one async test body against SQLite and, when configured, PostgreSQL.
 #[macro_export]
 macro_rules! on_both_databases {
@@ -99,13 +149,17 @@ macro_rules! on_both_databases {
         mod $name {
             #[tokio::test]
             async fn sqlite() {
-                let app = $crate::common::TestApp::spawn($crate::common::Db::Sqlite).await.expect("sqlite app");
+                let app = $crate::common::TestApp::spawn($crate::common::Db::Sqlite)
+                    .await
+                    .expect("sqlite app");
                 super::$name(app).await;
             }
 
             #[tokio::test]
             async fn postgres() {
-                if let Some(app) = $crate::common::TestApp::spawn($crate::common::Db::Postgres).await {
+                if let Some(app) =
+                    $crate::common::TestApp::spawn($crate::common::Db::Postgres).await
+                {
                     super::$name(app).await;
                 }
             }

@@ -2,7 +2,8 @@
 //! fetch it from the release build: HTML, CSS, JS and WASM, compressed
 //! (brotli, as browsers ask) and uncompressed.
 //!
-//! Run `make build` first, then `cargo bench -p server --bench page_weight`.
+//! Run `make measure` (it builds the release site first). It is an example
+//! in the dev profile, so measuring never rebuilds the release binary.
 //! `PAGE=/some/path` measures another page.
 
 use std::process::{Command, Stdio};
@@ -37,10 +38,20 @@ fn attr_values<'a>(html: &'a str, marker: &str) -> Vec<&'a str> {
 
 #[tokio::main]
 async fn main() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let binary = root.join("target/release/doorstep");
-    assert!(binary.exists() && root.join("target/site/pkg").exists(), "run `make build` first");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    assert!(
+        binary.exists() && root.join("target/site/pkg").exists(),
+        "run `make build` first"
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let db = std::env::temp_dir().join(format!("doorstep-bench-{port}.db"));
     let mut server = Command::new(&binary)
         .current_dir(&root)
@@ -54,16 +65,30 @@ async fn main() {
     let client = reqwest::Client::new();
     let started = Instant::now();
     while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(20), "server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "server did not start"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
     let page = std::env::var("PAGE").unwrap_or_else(|_| "/life-events/moving-home".into());
     let (html_br, _) = fetch(&client, &format!("{base}{page}"), Some("br")).await;
     let (html_raw, html) = fetch(&client, &format!("{base}{page}"), None).await;
-    let mut weights = vec![Weight { kind: "HTML", url: page.clone(), compressed: html_br, raw: html_raw }];
+    let mut weights = vec![Weight {
+        kind: "HTML",
+        url: page.clone(),
+        compressed: html_br,
+        raw: html_raw,
+    }];
     let mut assets: Vec<(&'static str, String)> = Vec::new();
-    for href in attr_values(&html, "rel=\"stylesheet\" href=\"").into_iter().chain(attr_values(&html, "id=\"leptos\" rel=\"stylesheet\" href=\"")) {
+    for href in attr_values(&html, "rel=\"stylesheet\" href=\"")
+        .into_iter()
+        .chain(attr_values(
+            &html,
+            "id=\"leptos\" rel=\"stylesheet\" href=\"",
+        ))
+    {
         assets.push(("CSS", href.to_owned()));
     }
     for href in attr_values(&html, "rel=\"modulepreload\" href=\"") {
@@ -81,18 +106,40 @@ async fn main() {
     for (kind, href) in assets {
         let (compressed, _) = fetch(&client, &format!("{base}{href}"), Some("br")).await;
         let (raw, _) = fetch(&client, &format!("{base}{href}"), None).await;
-        weights.push(Weight { kind, url: href, compressed, raw });
+        weights.push(Weight {
+            kind,
+            url: href,
+            compressed,
+            raw,
+        });
     }
     let _ = server.kill();
+    let _ = server.wait();
     let _ = std::fs::remove_file(&db);
 
     println!("First load of {page} (cold cache, brotli):");
-    println!("{:<6} {:>12} {:>14}  url", "kind", "compressed", "uncompressed");
+    println!(
+        "{:<6} {:>12} {:>14}  url",
+        "kind", "compressed", "uncompressed"
+    );
     for w in &weights {
-        println!("{:<6} {:>10} B {:>12} B  {}", w.kind, w.compressed, w.raw, w.url);
+        println!(
+            "{:<6} {:>10} B {:>12} B  {}",
+            w.kind, w.compressed, w.raw, w.url
+        );
     }
     let total: usize = weights.iter().map(|w| w.compressed).sum();
-    let html_css: usize = weights.iter().filter(|w| w.kind == "HTML" || w.kind == "CSS").map(|w| w.compressed).sum();
-    println!("total compressed: {total} B ({:.1} KB); budget 100 KB", total as f64 / 1024.0);
-    println!("HTML + CSS compressed: {html_css} B ({:.1} KB); budget 30 KB", html_css as f64 / 1024.0);
+    let html_css: usize = weights
+        .iter()
+        .filter(|w| w.kind == "HTML" || w.kind == "CSS")
+        .map(|w| w.compressed)
+        .sum();
+    println!(
+        "total compressed: {total} B ({:.1} KB); budget 100 KB",
+        total as f64 / 1024.0
+    );
+    println!(
+        "HTML + CSS compressed: {html_css} B ({:.1} KB); budget 30 KB",
+        html_css as f64 / 1024.0
+    );
 }
