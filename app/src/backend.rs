@@ -2,9 +2,11 @@
 //! (the app never depends on the database directly).
 
 use crate::domain::catalogue::Catalogue;
+use crate::domain::interaction::Interaction;
 use crate::domain::plan::{Plan, PlanEvent, TaskKey};
 use crate::domain::reference::Reference;
 use crate::domain::search::SearchIndex;
+use crate::domain::suggest::{Context, Engine, Mode, Suggestion};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -15,6 +17,9 @@ pub const PLAN_COOKIE: &str = "doorstep_plan";
 pub enum StoreError {
     #[error("that plan reference is already in use")]
     ReferenceTaken,
+    /// Item `index` of a batch reuses an id already stored with other content.
+    #[error("item {index}: id {id} was already recorded with different content")]
+    Conflict { index: usize, id: String },
     #[error("database error: {0}")]
     Database(String),
 }
@@ -59,6 +64,44 @@ pub trait Store: Send + Sync + 'static {
 
     /// Deletes the plan and everything in it. False when there was none.
     async fn delete_plan(&self, reference: &Reference) -> Result<bool, StoreError>;
+
+    /// Stores a batch of interactions, all or nothing. An id already stored
+    /// with the same content is a harmless repeat; with other content it is
+    /// a [`StoreError::Conflict`]. Returns which items were new.
+    async fn record(&self, batch: &[Interaction]) -> Result<Vec<bool>, StoreError>;
+
+    /// Feeds every stored (journey, area, service) that shows a need to
+    /// `each`, oldest first, for rebuilding the suggestion engine.
+    async fn each_need(
+        &self,
+        each: &mut (dyn for<'a> FnMut(&'a str, Option<&'a str>, &'a str) + Send),
+    ) -> Result<(), StoreError>;
+
+    /// Unlinks a journey's interactions (they stay, unconnected).
+    async fn unlink_journey(&self, journey: &str) -> Result<u64, StoreError>;
+
+    /// Deletes interactions that occurred before `cutoff`.
+    async fn delete_interactions_before(&self, cutoff: OffsetDateTime) -> Result<u64, StoreError>;
+
+    /// Stores a new API key's hash under `name`; false if the name is taken.
+    async fn create_api_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Revokes the key called `name`; false if there is no such live key.
+    async fn revoke_api_key(&self, name: &str, now: OffsetDateTime) -> Result<bool, StoreError>;
+
+    /// The name of the live key with this hash.
+    async fn api_key_name(&self, key_hash: &str) -> Result<Option<String>, StoreError>;
+}
+
+/// Records interactions without making anyone wait: implementations queue
+/// them and write in the background, logging and counting failures.
+pub trait Recorder: Send + Sync + 'static {
+    fn record(&self, interaction: Interaction);
 }
 
 /// The capabilities pages and server functions use.
@@ -67,6 +110,103 @@ pub struct Backend {
     pub store: Arc<dyn Store>,
     pub catalogue: Arc<Catalogue>,
     pub search: Arc<SearchIndex>,
+    pub engine: Arc<std::sync::RwLock<Engine>>,
+    pub recorder: Arc<dyn Recorder>,
+}
+
+impl Backend {
+    /// Suggestions for `ctx`; a poisoned lock still answers.
+    pub fn suggest(&self, ctx: &Context, limit: usize) -> Vec<Suggestion> {
+        let engine = self.engine.read().unwrap_or_else(|p| p.into_inner());
+        engine.suggest(&self.catalogue, ctx, limit, Mode::Blended)
+    }
+}
+
+/// The cookie that says whether analytics cookies were accepted.
+pub const CONSENT_COOKIE: &str = "doorstep_consent";
+/// The short-lived browsing journey set only after consent.
+pub const JOURNEY_COOKIE: &str = "doorstep_journey";
+
+/// A cookie's value from request headers.
+pub fn cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The journey that links this request's interactions: the plan (as a
+/// one-way hash, so interaction data never holds a usable reference), or,
+/// with consent, the browsing journey cookie. `None` without either.
+pub fn journey_of(headers: &http::HeaderMap) -> Option<String> {
+    if let Some(r) = plan_reference(headers) {
+        return Some(plan_journey(&r));
+    }
+    if cookie(headers, CONSENT_COOKIE) == Some("yes") {
+        return cookie(headers, JOURNEY_COOKIE)
+            .filter(|j| j.len() == 32 && j.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(|j| format!("b-{j}"));
+    }
+    None
+}
+
+/// A new random UUID (version 4), as interaction ids are.
+pub fn new_uuid() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// An interaction by a citizen on the web, happening now.
+pub fn citizen_interaction(
+    kind: crate::domain::interaction::Kind,
+    journey: Option<String>,
+    life_event: Option<&str>,
+    service: Option<&str>,
+    query: Option<&str>,
+    result_count: Option<u32>,
+) -> Interaction {
+    use crate::domain::interaction::{scrub_query, to_micros, Actor, Via};
+    let now = to_micros(OffsetDateTime::now_utc());
+    Interaction {
+        id: new_uuid(),
+        occurred_at: now,
+        received_at: now,
+        kind,
+        via: Via::Web,
+        actor: Actor::Citizen,
+        life_event: life_event.map(str::to_owned),
+        service: service.map(str::to_owned),
+        area: None,
+        journey,
+        query: query
+            .map(|q| scrub_query(&q.chars().take(200).collect::<String>()))
+            .filter(|q| !q.is_empty()),
+        result_count,
+    }
+}
+
+/// The journey id for a plan: `p-` and 24 hex digits of SHA-256.
+pub fn plan_journey(reference: &Reference) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("doorstep-plan:{}", reference.as_str()).as_bytes());
+    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("p-{hex}")
 }
 
 /// A problem with a submitted form, given to the page that shows it again.
@@ -90,12 +230,5 @@ impl FormProblem {
 
 /// The plan reference remembered in this request's cookie, if well-formed.
 pub fn plan_reference(headers: &http::HeaderMap) -> Option<Reference> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == PLAN_COOKIE)
-        .and_then(|(_, v)| Reference::parse(v).ok())
+    cookie(headers, PLAN_COOKIE).and_then(|v| Reference::parse(v).ok())
 }

@@ -24,6 +24,79 @@ pub fn with_catalogue<T>(f: impl FnOnce(&Catalogue) -> T) -> Option<T> {
     }
 }
 
+/// What a page records about itself, by kind.
+pub struct Record<'a> {
+    pub kind: crate::domain::interaction::Kind,
+    pub life_event: Option<&'a str>,
+    pub service: Option<&'a str>,
+    pub query: Option<&'a str>,
+    pub result_count: Option<u32>,
+}
+
+impl<'a> Record<'a> {
+    pub fn new(kind: crate::domain::interaction::Kind) -> Self {
+        Record {
+            kind,
+            life_event: None,
+            service: None,
+            query: None,
+            result_count: None,
+        }
+    }
+}
+
+/// Records an interaction for the page being rendered, as a citizen on the
+/// web, linked to their journey only if they have a plan or consented.
+/// Never slows or breaks the page.
+pub fn record(r: Record<'_>) {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::backend::{journey_of, Backend};
+        let (Some(backend), Some(parts)) = (
+            use_context::<Backend>(),
+            use_context::<http::request::Parts>(),
+        ) else {
+            return;
+        };
+        backend.recorder.record(crate::backend::citizen_interaction(
+            r.kind,
+            journey_of(&parts.headers),
+            r.life_event,
+            r.service,
+            r.query,
+            r.result_count,
+        ));
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = r;
+}
+
+/// Suggestions for a page, recorded as shown.
+pub fn suggestions_for(
+    ctx: crate::domain::suggest::Context,
+    limit: usize,
+) -> Vec<crate::domain::suggest::Suggestion> {
+    #[cfg(feature = "ssr")]
+    {
+        let Some(backend) = use_context::<crate::backend::Backend>() else {
+            return Vec::new();
+        };
+        let found = backend.suggest(&ctx, limit);
+        for s in &found {
+            record(Record {
+                service: Some(&s.service),
+                ..Record::new(crate::domain::interaction::Kind::SuggestionShown)
+            });
+        }
+        found
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = (ctx, limit);
+        Vec::new()
+    }
+}
+
 /// Sets the HTTP status of the page being rendered.
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
@@ -103,6 +176,8 @@ pub struct PlanPageModel {
     pub other_life_events: Vec<(String, String)>,
     /// The cookie named a plan that no longer exists.
     pub forgotten: bool,
+    /// "You may also need": services the plan does not have yet.
+    pub suggestions: Vec<crate::domain::suggest::Suggestion>,
 }
 
 /// The plan remembered on this device, as it stands today.
@@ -132,10 +207,33 @@ pub async fn current_plan() -> Result<PlanPageModel, ServerFnError> {
         })
         .map(|le| (le.slug.clone(), le.name.clone()))
         .collect();
+    let suggestions = match (&view, &reference) {
+        (Some(v), Some(r)) => {
+            let in_plan: Vec<String> = v
+                .events
+                .iter()
+                .flat_map(|e| e.tasks().map(|t| t.service.clone()))
+                .collect();
+            let done: Vec<String> = v
+                .events
+                .iter()
+                .flat_map(|e| e.tasks().filter(|t| t.done).map(|t| t.service.clone()))
+                .collect();
+            let ctx = crate::domain::suggest::Context {
+                services: done,
+                journey: Some(crate::backend::plan_journey(r)),
+                exclude: in_plan,
+                ..Default::default()
+            };
+            suggestions_for(ctx, 5)
+        }
+        _ => Vec::new(),
+    };
     Ok(PlanPageModel {
         forgotten: reference.is_some() && view.is_none(),
         plan: view,
         other_life_events,
+        suggestions,
     })
 }
 

@@ -22,6 +22,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Resume attempts allowed per client address per window.
     pub resume_attempts: u32,
+    /// Interactions older than this many months are deleted.
+    pub retention_months: u32,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -53,6 +55,18 @@ impl Config {
                 reason: format!("'{v}' is not a whole number"),
             })?,
         };
+        let retention_months = match var("DOORSTEP_RETENTION_MONTHS") {
+            None => 24,
+            Some(v) => match v.parse() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "DOORSTEP_RETENTION_MONTHS",
+                        reason: format!("'{v}' is not a whole number of months (1 or more)"),
+                    })
+                }
+            },
+        };
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://doorstep.db".into()),
             site_addr,
@@ -62,6 +76,7 @@ impl Config {
                 .into(),
             secure_cookies: flag("DOORSTEP_SECURE_COOKIES")?,
             resume_attempts,
+            retention_months,
         })
     }
 

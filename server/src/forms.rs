@@ -6,7 +6,8 @@
 
 use crate::AppState;
 use app::backend::StoreError;
-use app::backend::{plan_reference, FormProblem, PLAN_COOKIE};
+use app::backend::{citizen_interaction, plan_journey, plan_reference, FormProblem, PLAN_COOKIE};
+use app::domain::interaction::Kind;
 use app::domain::journey::Answers;
 use app::domain::plan::{parse_date_parts, PlanEvent, TaskKey};
 use app::domain::reference::{Reference, LEN};
@@ -210,7 +211,10 @@ pub async fn start(
 
     if let Some(reference) = plan_reference(&headers) {
         match store.put_event(&reference, &event, now).await {
-            Ok(true) => return plan_saved(&state, &headers, &reference, false),
+            Ok(true) => {
+                record(&state, &reference, Kind::PlanStarted, &le.slug, None);
+                return plan_saved(&state, &headers, &reference, false);
+            }
             Ok(false) => {} // The remembered plan is gone: start a new one.
             Err(e) => return unavailable(e).respond(&state, &headers).await,
         }
@@ -227,7 +231,10 @@ pub async fn start(
             .create_plan(&fresh_reference(), &request_id, &event, now)
             .await
         {
-            Ok(reference) => return plan_saved(&state, &headers, &reference, true),
+            Ok(reference) => {
+                record(&state, &reference, Kind::PlanStarted, &le.slug, None);
+                return plan_saved(&state, &headers, &reference, true);
+            }
             Err(StoreError::ReferenceTaken) => continue,
             Err(e) => return unavailable(e).respond(&state, &headers).await,
         }
@@ -333,7 +340,20 @@ pub async fn tick(
         .set_done(&reference, &key, done, OffsetDateTime::now_utc())
         .await
     {
-        Ok(true) => {}
+        Ok(true) => {
+            let kind = if done {
+                Kind::TaskTicked
+            } else {
+                Kind::TaskUnticked
+            };
+            record(
+                &state,
+                &reference,
+                kind,
+                &key.life_event,
+                Some(&key.service),
+            );
+        }
         Ok(false) => {
             return Problem::new(
                 StatusCode::NOT_FOUND,
@@ -424,6 +444,17 @@ pub async fn delete(State(state): State<AppState>, headers: HeaderMap) -> Respon
         if let Err(e) = state.backend.store.delete_plan(&reference).await {
             return unavailable(e).respond(&state, &headers).await;
         }
+        // The plan's interactions stay for insight, but no longer linked.
+        let journey = plan_journey(&reference);
+        if let Err(e) = state.backend.store.unlink_journey(&journey).await {
+            tracing::error!(error = %e, "unlinking a deleted plan's interactions failed");
+        }
+        state
+            .backend
+            .engine
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .forget(&journey);
     }
     let cookie = plan_cookie(&state, None);
     if wants_json(&headers) {
@@ -437,4 +468,22 @@ pub async fn delete(State(state): State<AppState>, headers: HeaderMap) -> Respon
     let mut res = see_other("/plan?deleted=1");
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     res
+}
+
+/// Records a citizen's action on their plan.
+fn record(
+    state: &AppState,
+    reference: &Reference,
+    kind: Kind,
+    life_event: &str,
+    service: Option<&str>,
+) {
+    state.backend.recorder.record(citizen_interaction(
+        kind,
+        Some(plan_journey(reference)),
+        Some(life_event),
+        service,
+        None,
+        None,
+    ));
 }

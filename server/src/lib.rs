@@ -1,14 +1,18 @@
 //! The Doorstep server: configuration, catalogue loading, storage, the form
 //! endpoints and the HTTP stack around the Leptos pages.
 
+pub mod api;
 pub mod catalogue_files;
 pub mod config;
 pub mod forms;
+pub mod recorder;
+pub mod retention;
 pub mod security;
 pub mod storage;
 
 use app::backend::Backend;
 use app::domain::search::SearchIndex;
+use app::domain::suggest::Engine;
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
@@ -30,6 +34,8 @@ use tower_http::trace::TraceLayer;
 
 /// Form posts and server function calls are small; anything bigger is refused.
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// A full batch of interactions for the API.
+pub const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -37,6 +43,7 @@ pub struct AppState {
     pub backend: Backend,
     pub config: Arc<Config>,
     pub resume_limiter: Arc<RateLimiter>,
+    pub recorder_stats: Arc<recorder::RecorderStats>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -60,20 +67,41 @@ pub async fn build(config: Config) -> Result<Router, StartError> {
     let catalogue = Arc::new(catalogue_files::load(&config.catalogue_dir)?);
     let store = storage::open(&config.database_url).await?;
     let search = Arc::new(SearchIndex::new(&catalogue));
+    let engine = Arc::new(std::sync::RwLock::new(
+        learned_engine(&catalogue, store.as_ref()).await?,
+    ));
+    let recorder = recorder::start(store.clone(), engine.clone());
+    let recorder_stats = recorder.stats.clone();
+    retention::start(store.clone(), config.retention_months);
     let state = AppState {
         leptos_options: config.leptos_options(),
         backend: Backend {
             store,
             catalogue,
             search,
+            engine,
+            recorder: Arc::new(recorder),
         },
         resume_limiter: Arc::new(RateLimiter::new(
             config.resume_attempts,
             Duration::from_secs(15 * 60),
         )),
+        recorder_stats,
         config: Arc::new(config),
     };
     Ok(router(state))
+}
+
+/// Rebuilds what the suggestion engine knows from stored interactions.
+pub async fn learned_engine(
+    catalogue: &app::domain::catalogue::Catalogue,
+    store: &dyn app::backend::Store,
+) -> Result<Engine, StartError> {
+    let mut engine = Engine::new(catalogue);
+    store
+        .each_need(&mut |journey, area, service| engine.observe(journey, area, service))
+        .await?;
+    Ok(engine)
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
@@ -106,6 +134,13 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("public, max-age=3600"),
         ));
     let fallback_backend = backend.clone();
+    let api = Router::new()
+        .route("/api/v1/interactions", post(api::record))
+        .route("/api/v1/suggestions", get(api::suggestions))
+        .route("/api/v1/services", get(api::services))
+        .route("/api/v1/services/{slug}", get(api::service))
+        .route("/api/v1/areas", get(api::areas))
+        .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/plan/start", post(forms::start))
@@ -125,6 +160,7 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .merge(api)
         .layer(axum::middleware::from_fn(security::guard))
         .layer(CompressionLayer::new())
         .layer(

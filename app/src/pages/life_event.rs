@@ -4,10 +4,13 @@
 use crate::components::error_summary::ErrorSummary;
 use crate::components::layout::{BackLink, Layout};
 use crate::components::step_by_step::step_by_step;
+use crate::domain::interaction::Kind;
 use crate::domain::journey::Answers;
 use crate::islands::personaliser::Personaliser;
 use crate::pages::not_found::NotFoundBody;
-use crate::queries::{form_problem, has_plan_cookie, request_id, set_status, with_catalogue};
+use crate::queries::{
+    form_problem, has_plan_cookie, record, request_id, set_status, with_catalogue, Record,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -41,6 +44,16 @@ pub fn LifeEventPage() -> impl IntoView {
         set_status(404);
         return view! { <Layout title="Page not found"><NotFoundBody /></Layout> }.into_any();
     };
+    record(Record {
+        life_event: Some(&le.slug),
+        ..Record::new(Kind::LifeEventViewed)
+    });
+    if !answers.0.is_empty() {
+        record(Record {
+            life_event: Some(&le.slug),
+            ..Record::new(Kind::TriageAnswered)
+        });
+    }
     let questions = le.questions.clone();
     let answered = answers.clone();
     let date_label = le.event_date_label.clone();

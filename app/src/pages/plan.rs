@@ -64,7 +64,11 @@ fn task_row(t: PlanTaskView) -> impl IntoView {
     }
 }
 
-fn plan_view(plan: PlanView, others: Vec<(String, String)>) -> impl IntoView {
+fn plan_view(
+    plan: PlanView,
+    others: Vec<(String, String)>,
+    suggestions: Vec<crate::domain::suggest::Suggestion>,
+) -> impl IntoView {
     let (done, total) = plan.progress();
     let upcoming: Vec<(String, String)> = plan
         .upcoming()
@@ -125,6 +129,16 @@ fn plan_view(plan: PlanView, others: Vec<(String, String)>) -> impl IntoView {
                 </section>
             }).collect_view()}
         </TickForms>
+        {(!suggestions.is_empty()).then(|| view! {
+            <aside class="ds-related" aria-labelledby="suggestions-title">
+                <h2 id="suggestions-title">"You may also need"</h2>
+                <ul class="ds-related__list">
+                    {suggestions.into_iter().map(|s| view! {
+                        <li><a href=format!("/services/{}?from=suggestion", s.service)>{s.name}</a><p class="ds-hint">{s.reason}</p></li>
+                    }).collect_view()}
+                </ul>
+            </aside>
+        })}
         {(!others.is_empty()).then(|| view! {
             <h2>"Add another life event"</h2>
             <ul class="ds-list">
@@ -169,7 +183,7 @@ fn page(model: PlanPageModel, problem: Option<FormProblemView>, deleted: bool) -
         .clone()
         .map(|p| view! { <ErrorSummary field=p.field message=p.message /> });
     match model.plan {
-        Some(plan) => view! { {summary} {plan_view(plan, model.other_life_events)} }.into_any(),
+        Some(plan) => view! { {summary} {plan_view(plan, model.other_life_events, model.suggestions)} }.into_any(),
         None => view! {
             {summary}
             {deleted.then(|| view! { <div class="ds-notice" role="status"><p>"Your plan has been deleted."</p></div> })}

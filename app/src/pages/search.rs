@@ -2,8 +2,9 @@
 //! them as the person types.
 
 use crate::components::layout::Layout;
+use crate::domain::interaction::Kind;
 use crate::islands::live_search::{results_list, LiveSearch};
-use crate::queries::search;
+use crate::queries::{record, search, Record};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -14,7 +15,16 @@ pub fn SearchPage() -> impl IntoView {
     let results = Suspend::new(async move {
         let query = q.clone();
         match search(q).await {
-            Ok(r) => results_list(&r.query, &r.hits),
+            Ok(r) => {
+                if !r.query.trim().is_empty() {
+                    record(Record {
+                        query: Some(&r.query),
+                        result_count: Some(r.hits.len() as u32),
+                        ..Record::new(Kind::Search)
+                    });
+                }
+                results_list(&r.query, &r.hits)
+            }
             Err(_) => results_list(&query, &[]),
         }
     });

@@ -4,10 +4,12 @@
 
 use crate::components::layout::{BackLink, Layout};
 use crate::domain::catalogue::{Catalogue, Channel, Service};
+use crate::domain::interaction::Kind;
+use crate::domain::suggest::Context;
 use crate::pages::not_found::NotFoundBody;
-use crate::queries::{set_status, with_catalogue};
+use crate::queries::{record, set_status, suggestions_for, with_catalogue, Record};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// schema.org JSON-LD, with `<` escaped so the text cannot end its script tag.
 pub fn json_ld(service: &Service, catalogue: &Catalogue) -> String {
@@ -41,6 +43,8 @@ pub fn ServicePage() -> impl IntoView {
         .get_untracked()
         .get("slug")
         .unwrap_or_default();
+    let from_suggestion =
+        use_query_map().get_untracked().get("from").as_deref() == Some("suggestion");
     let found = with_catalogue(|c| {
         let s = c.service(&slug)?.clone();
         let org = c
@@ -51,12 +55,16 @@ pub fn ServicePage() -> impl IntoView {
             .iter()
             .map(|le| (le.slug.clone(), le.name.clone()))
             .collect();
-        let related: Vec<(String, String, String)> = s
-            .related
-            .iter()
-            .filter_map(|r| c.service(r))
-            .map(|r| (r.slug.clone(), r.name.clone(), r.summary.clone()))
-            .collect();
+        let related: Vec<(String, String, String)> = suggestions_for(
+            Context {
+                services: vec![s.slug.clone()],
+                ..Default::default()
+            },
+            6,
+        )
+        .into_iter()
+        .map(|r| (r.service, r.name, r.reason))
+        .collect();
         let ld = json_ld(&s, c);
         Some((s, org, life_events, related, ld))
     })
@@ -65,6 +73,14 @@ pub fn ServicePage() -> impl IntoView {
         set_status(404);
         return view! { <Layout title="Page not found"><NotFoundBody /></Layout> }.into_any();
     };
+    record(Record {
+        service: Some(&s.slug),
+        ..Record::new(if from_suggestion {
+            Kind::SuggestionTaken
+        } else {
+            Kind::ServiceViewed
+        })
+    });
     let related_heading = match life_events.first() {
         Some((_, name)) => format!("People dealing with {} also need", name.to_lowercase()),
         None => "People who use this service also need".to_owned(),
@@ -128,7 +144,7 @@ pub fn ServicePage() -> impl IntoView {
                     <h2 id="related-title">{related_heading}</h2>
                     <ul class="ds-related__list">
                         {related.into_iter().map(|(slug, name, summary)| view! {
-                            <li><a href=format!("/services/{slug}")>{name}</a><p class="ds-hint">{summary}</p></li>
+                            <li><a href=format!("/services/{slug}?from=suggestion")>{name}</a><p class="ds-hint">{summary}</p></li>
                         }).collect_view()}
                     </ul>
                 </aside>

@@ -2,14 +2,33 @@
 
 use super::db_error;
 use app::backend::{Store, StoreError};
+use app::domain::interaction::{Actor, Interaction, Kind, Via};
 use app::domain::journey::Answers;
 use app::domain::plan::{Plan, PlanEvent, TaskKey};
 use app::domain::reference::Reference;
+use futures_util::TryStreamExt;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::types::Json;
 use sqlx::{PgPool, Row};
 use std::time::Duration;
 use time::{Date, OffsetDateTime};
+
+fn interaction_from(row: &sqlx::postgres::PgRow) -> Interaction {
+    Interaction {
+        id: row.get("id"),
+        occurred_at: row.get("occurred_at"),
+        received_at: row.get("received_at"),
+        kind: Kind::parse(&row.get::<String, _>("kind")).unwrap_or(Kind::ServiceViewed),
+        via: Via::parse(&row.get::<String, _>("channel")).unwrap_or(Via::Web),
+        actor: Actor::from_db(&row.get::<String, _>("actor")),
+        life_event: row.get("life_event"),
+        service: row.get("service"),
+        area: row.get("area"),
+        journey: row.get("journey"),
+        query: row.get("query"),
+        result_count: row.get::<Option<i32>, _>("result_count").map(|n| n as u32),
+    }
+}
 
 pub struct PgStore {
     pool: PgPool,
@@ -202,5 +221,128 @@ impl Store for PgStore {
             .await
             .map_err(db_error)?;
         Ok(r.rows_affected() > 0)
+    }
+
+    async fn record(&self, batch: &[Interaction]) -> Result<Vec<bool>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut new = Vec::with_capacity(batch.len());
+        for (index, i) in batch.iter().enumerate() {
+            let inserted = sqlx::query(
+                "INSERT INTO interactions (id, occurred_at, received_at, kind, channel, actor, life_event, service, area, journey, query, result_count)
+                 VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&i.id)
+            .bind(i.occurred_at)
+            .bind(i.received_at)
+            .bind(i.kind.as_str())
+            .bind(i.via.as_str())
+            .bind(i.actor.to_db())
+            .bind(&i.life_event)
+            .bind(&i.service)
+            .bind(&i.area)
+            .bind(&i.journey)
+            .bind(&i.query)
+            .bind(i.result_count.map(|n| n as i32))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if inserted.rows_affected() == 1 {
+                new.push(true);
+                continue;
+            }
+            let row = sqlx::query(
+                "SELECT id::text AS id, occurred_at, received_at, kind, channel, actor, life_event, service, area, journey, query, result_count
+                 FROM interactions WHERE id = $1::uuid",
+            )
+            .bind(&i.id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if !interaction_from(&row).same_as(i) {
+                return Err(StoreError::Conflict {
+                    index,
+                    id: i.id.clone(),
+                });
+            }
+            new.push(false);
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(new)
+    }
+
+    async fn each_need(
+        &self,
+        each: &mut (dyn for<'a> FnMut(&'a str, Option<&'a str>, &'a str) + Send),
+    ) -> Result<(), StoreError> {
+        let mut rows = sqlx::query(
+            "SELECT journey, area, service FROM interactions
+             WHERE journey IS NOT NULL AND service IS NOT NULL
+               AND kind IN ('service_viewed', 'service_started', 'task_ticked', 'suggestion_taken')
+             ORDER BY occurred_at",
+        )
+        .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await.map_err(db_error)? {
+            let journey: String = row.get(0);
+            let area: Option<String> = row.get(1);
+            let service: String = row.get(2);
+            each(&journey, area.as_deref(), &service);
+        }
+        Ok(())
+    }
+
+    async fn unlink_journey(&self, journey: &str) -> Result<u64, StoreError> {
+        let r = sqlx::query("UPDATE interactions SET journey = NULL WHERE journey = $1")
+            .bind(journey)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(r.rows_affected())
+    }
+
+    async fn delete_interactions_before(&self, cutoff: OffsetDateTime) -> Result<u64, StoreError> {
+        let r = sqlx::query("DELETE FROM interactions WHERE occurred_at < $1")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(r.rows_affected())
+    }
+
+    async fn create_api_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query("INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(name)
+            .bind(key_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn revoke_api_key(&self, name: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE api_keys SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
+        )
+        .bind(name)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn api_key_name(&self, key_hash: &str) -> Result<Option<String>, StoreError> {
+        let row =
+            sqlx::query("SELECT name FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
+                .bind(key_hash)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok(row.map(|r| r.get(0)))
     }
 }

@@ -87,6 +87,7 @@ impl TestApp {
             catalogue_dir: catalogue_dir(),
             secure_cookies: false,
             resume_attempts: 1000,
+            retention_months: 24,
         };
         tweak(&mut config);
         let app = doorstep::build(config).await.expect("server starts");
