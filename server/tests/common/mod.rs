@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 pub struct TestApp {
     pub base: String,
+    pub database_url: String,
     /// (server URL, database name) of a PostgreSQL database to drop afterwards.
     postgres: Option<(String, String)>,
     /// Keeps the SQLite file (and site folder) alive for the test.
@@ -81,7 +82,7 @@ impl TestApp {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let mut config = Config {
-            database_url,
+            database_url: database_url.clone(),
             site_addr: addr,
             site_root: dir.path().join("site").display().to_string(),
             catalogue_dir: catalogue_dir(),
@@ -94,9 +95,37 @@ impl TestApp {
         tokio::spawn(doorstep::serve(listener, app));
         Some(TestApp {
             base: format!("http://{addr}"),
+            database_url,
             postgres,
             _dir: dir,
         })
+    }
+
+    /// A partner API key, created as `doorstep api-key create` would.
+    pub async fn api_key(&self, name: &str) -> String {
+        let store = doorstep::storage::open(&self.database_url)
+            .await
+            .expect("open store");
+        let key = doorstep::api::new_key();
+        assert!(store
+            .create_api_key(
+                name,
+                &doorstep::api::key_hash(&key),
+                time::OffsetDateTime::now_utc()
+            )
+            .await
+            .unwrap());
+        key
+    }
+
+    pub async fn revoke(&self, name: &str) {
+        let store = doorstep::storage::open(&self.database_url)
+            .await
+            .expect("open store");
+        assert!(store
+            .revoke_api_key(name, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap());
     }
 
     pub fn url(&self, path: &str) -> String {
