@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/services/:slug") view=pages::service::ServicePage ssr=SsrMode::Async />
                 <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/plan") view=pages::plan::PlanPage ssr=SsrMode::Async />
+                <Route path=path!("/cookies") view=pages::cookies::CookiesPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

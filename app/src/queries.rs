@@ -248,3 +248,35 @@ pub fn has_plan_cookie() -> bool {
     #[cfg(not(feature = "ssr"))]
     false
 }
+
+/// The analytics-cookie choice on this device: `None` until one is made.
+pub fn consent() -> Option<bool> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<http::request::Parts>()?;
+        match crate::backend::cookie(&parts.headers, crate::backend::CONSENT_COOKIE) {
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            _ => None,
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
+/// The path of the page being rendered, to come back to after a form.
+pub fn current_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|p| {
+                p.uri
+                    .path_and_query()
+                    .map(|pq| pq.as_str().to_owned())
+                    .unwrap_or_else(|| "/".into())
+            })
+            .unwrap_or_else(|| "/".into())
+    }
+    #[cfg(not(feature = "ssr"))]
+    "/".into()
+}

@@ -6,7 +6,10 @@
 
 use crate::AppState;
 use app::backend::StoreError;
-use app::backend::{citizen_interaction, plan_journey, plan_reference, FormProblem, PLAN_COOKIE};
+use app::backend::{
+    citizen_interaction, plan_journey, plan_reference, FormProblem, CONSENT_COOKIE, JOURNEY_COOKIE,
+    PLAN_COOKIE,
+};
 use app::domain::interaction::Kind;
 use app::domain::journey::Answers;
 use app::domain::plan::{parse_date_parts, PlanEvent, TaskKey};
@@ -486,4 +489,67 @@ fn record(
         None,
         None,
     ));
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CookiesForm {
+    analytics: String,
+    return_to: String,
+}
+
+/// Records the analytics-cookie choice and goes back where the person was.
+pub async fn cookies(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CookiesForm>,
+) -> Response {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let accepted = match form.analytics.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            return Problem::new(
+                StatusCode::BAD_REQUEST,
+                "/cookies",
+                "main",
+                "Choose whether to accept analytics cookies.",
+            )
+            .respond(&state, &headers)
+            .await
+        }
+    };
+    // Only our own pages: a path, never another site.
+    let back = if form.return_to.starts_with('/')
+        && !form.return_to.starts_with("//")
+        && !form.return_to.contains('\\')
+    {
+        form.return_to.as_str()
+    } else {
+        "/"
+    };
+    let mut res = see_other(back);
+    let consent = format!(
+        "{CONSENT_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}",
+        if accepted { "yes" } else { "no" }
+    );
+    let journey = if accepted {
+        // A browser-session cookie: gone when the browser closes.
+        let mut b = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut b);
+        let id: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        format!("{JOURNEY_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax{secure}")
+    } else {
+        format!("{JOURNEY_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    };
+    for c in [consent, journey] {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
 }

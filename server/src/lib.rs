@@ -147,6 +147,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plan/tasks", post(forms::tick))
         .route("/plan/resume", post(forms::resume))
         .route("/plan/delete", post(forms::delete))
+        .route("/cookies", post(forms::cookies))
         .route("/fn/{*name}", get(server_fns).post(server_fns))
         .nest("/pkg", pkg)
         .leptos_routes_with_context(

@@ -370,3 +370,59 @@ async fn without_consent_or_a_plan_interactions_are_not_linked() {
     );
     assert_eq!(find("plan_started", None).2, with_plan.2);
 }
+
+#[tokio::test]
+async fn accepting_analytics_cookies_links_a_browsing_journey() {
+    let app = TestApp::spawn(common::Db::Sqlite).await.unwrap();
+    let c = app.client();
+    let (_, page) = get_text(&c, &app.url("/")).await;
+    assert!(
+        page.contains("Cookies on this service"),
+        "the banner asks first"
+    );
+    let r = post(
+        &c,
+        &app.url("/cookies"),
+        &[("analytics", "yes"), ("return_to", "/search?q=bins")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/search?q=bins");
+    let (_, page) = get_text(&c, &app.url("/")).await;
+    assert!(
+        !page.contains("Cookies on this service"),
+        "and then stays away"
+    );
+    get_text(&c, &app.url("/services/skip-permit")).await;
+    let r = post(
+        &c,
+        &app.url("/cookies"),
+        &[("analytics", "no"), ("return_to", "//evil.example/")],
+    )
+    .await;
+    assert_eq!(r.headers()["location"], "/", "never back to another site");
+    get_text(&c, &app.url("/services/planning-permission")).await;
+    let r = post(&c, &app.url("/cookies"), &[("analytics", "maybe")]).await;
+    assert_eq!(r.status(), 400);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    use sqlx::Connection;
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    let journey = |service: &'static str| {
+        sqlx::query_scalar::<_, Option<String>>(
+            "SELECT journey FROM interactions WHERE service = $1 AND kind = 'service_viewed'",
+        )
+        .bind(service)
+    };
+    let linked = journey("skip-permit").fetch_one(&mut db).await.unwrap();
+    assert!(
+        linked.is_some_and(|j| j.starts_with("b-")),
+        "linked while consent stands"
+    );
+    let unlinked = journey("planning-permission")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(unlinked, None, "not linked once consent is withdrawn");
+}

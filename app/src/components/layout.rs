@@ -1,5 +1,6 @@
 //! The frame around every page: skip link, header, main, footer.
 
+use crate::components::cookie_banner::CookieBanner;
 use crate::queries::with_catalogue;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -25,6 +26,7 @@ pub fn Layout(
         <Title text=full_title />
         <Meta name="description" content=description />
         <a href="#main" class="ds-skip-link">"Skip to main content"</a>
+        <CookieBanner />
         <header class="ds-header">
             <div class="ds-width ds-header__inner">
                 <a href="/" class="ds-header__home">
@@ -47,7 +49,7 @@ pub fn Layout(
                     <p>"Phone "<a href=format!("tel:{}", p.phone.replace(' ', ""))>{p.phone.clone()}</a>", "{p.opening_hours.clone()}</p>
                     <p>"Email "<a href=format!("mailto:{}", p.email)>{p.email.clone()}</a></p>
                 })}
-                <p><a href="/">"All life events"</a></p>
+                <p><a href="/">"All life events"</a>" · "<a href="/cookies">"Cookies"</a></p>
             </div>
         </footer>
     }

@@ -1,4 +1,5 @@
 //! One module per page. Pages render on the server only.
+pub mod cookies;
 pub mod home;
 pub mod life_event;
 pub mod not_found;
