@@ -242,42 +242,52 @@ impl Store for SqliteStore {
     async fn record(&self, batch: &[Interaction]) -> Result<Vec<bool>, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         let mut new = Vec::with_capacity(batch.len());
-        for (index, i) in batch.iter().enumerate() {
-            let inserted = sqlx::query(
-                "INSERT INTO interactions (id, occurred_at, received_at, kind, channel, actor, life_event, service, area, journey, query, result_count)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(&i.id)
-            .bind(ts(i.occurred_at))
-            .bind(ts(i.received_at))
-            .bind(i.kind.as_str())
-            .bind(i.via.as_str())
-            .bind(i.actor.to_db())
-            .bind(&i.life_event)
-            .bind(&i.service)
-            .bind(&i.area)
-            .bind(&i.journey)
-            .bind(&i.query)
-            .bind(i.result_count.map(i64::from))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            if inserted.rows_affected() == 1 {
-                new.push(true);
-                continue;
+        let mut seen = std::collections::HashSet::new();
+        for (chunk_no, chunk) in batch.chunks(super::INSERT_CHUNK).enumerate() {
+            let sql = super::insert_interactions_sql(chunk.len(), "");
+            let mut q = sqlx::query(&sql);
+            for i in chunk {
+                q = q
+                    .bind(&i.id)
+                    .bind(ts(i.occurred_at))
+                    .bind(ts(i.received_at))
+                    .bind(i.kind.as_str())
+                    .bind(i.via.as_str())
+                    .bind(i.actor.to_db())
+                    .bind(&i.life_event)
+                    .bind(&i.service)
+                    .bind(&i.area)
+                    .bind(&i.journey)
+                    .bind(&i.query)
+                    .bind(i.result_count.map(i64::from));
             }
-            let row = sqlx::query("SELECT * FROM interactions WHERE id = $1")
-                .bind(&i.id)
-                .fetch_one(&mut *tx)
+            let inserted: std::collections::HashSet<String> = q
+                .fetch_all(&mut *tx)
                 .await
-                .map_err(db_error)?;
-            if !interaction_from(&row).same_as(i) {
-                return Err(StoreError::Conflict {
-                    index,
-                    id: i.id.clone(),
-                });
+                .map_err(db_error)?
+                .into_iter()
+                .filter_map(|r| r.try_get::<String, _>(0).ok())
+                .collect();
+            for (offset, i) in chunk.iter().enumerate() {
+                // An id repeated within one batch is new only the first time.
+                let first_here = seen.insert(i.id.as_str());
+                if inserted.contains(&i.id) && first_here {
+                    new.push(true);
+                    continue;
+                }
+                let row = sqlx::query("SELECT * FROM interactions WHERE id = $1")
+                    .bind(&i.id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                if !interaction_from(&row).same_as(i) {
+                    return Err(StoreError::Conflict {
+                        index: chunk_no * super::INSERT_CHUNK + offset,
+                        id: i.id.clone(),
+                    });
+                }
+                new.push(false);
             }
-            new.push(false);
         }
         tx.commit().await.map_err(db_error)?;
         Ok(new)
