@@ -553,3 +553,52 @@ pub async fn cookies(
     }
     res
 }
+
+/// Following a service's online link: recorded as the service being
+/// started, then sent on to the provider. The destination comes from the
+/// catalogue, never from the request, so this cannot be used to redirect
+/// anywhere else. A service with no online channel (or an unknown one) goes
+/// back to its page, which explains what to do or gives the 404.
+pub async fn start_service(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let catalogue = &state.backend.catalogue;
+    let Some(service) = catalogue.service(&slug) else {
+        return see_other(&format!("/services/{}", percent_path(&slug)));
+    };
+    let online = service.channels.iter().find_map(|c| match c {
+        app::domain::catalogue::Channel::Online { url, .. } => Some(url.clone()),
+        _ => None,
+    });
+    let Some(url) = online.or_else(|| service.url.clone()) else {
+        return see_other(&format!("/services/{}", service.slug));
+    };
+    state.backend.recorder.record(citizen_interaction(
+        Kind::ServiceStarted,
+        app::backend::journey_of(&headers),
+        None,
+        Some(&service.slug),
+        None,
+        None,
+    ));
+    // Not cached: each visit is a start.
+    let mut res = see_other(&url);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// Keeps a slug that is not in the catalogue from breaking the redirect.
+fn percent_path(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -134,12 +134,15 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("public, max-age=3600"),
         ));
     let fallback_backend = backend.clone();
-    let api = Router::new()
-        .route("/api/v1/interactions", post(api::record))
-        .route("/api/v1/suggestions", get(api::suggestions))
-        .route("/api/v1/services", get(api::services))
-        .route("/api/v1/services/{slug}", get(api::service))
-        .route("/api/v1/areas", get(api::areas))
+    let (api, openapi) = api::routes();
+    let openapi = openapi
+        .to_json()
+        .expect("the OpenAPI description serialises");
+    let api = api
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi) }),
+        )
         .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT));
     Router::new()
         .route("/healthz", get(healthz))
@@ -148,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plan/resume", post(forms::resume))
         .route("/plan/delete", post(forms::delete))
         .route("/cookies", post(forms::cookies))
+        .route("/services/{slug}/start", get(forms::start_service))
         .route("/fn/{*name}", get(server_fns).post(server_fns))
         .nest("/pkg", pkg)
         .leptos_routes_with_context(

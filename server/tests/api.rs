@@ -426,3 +426,109 @@ async fn accepting_analytics_cookies_links_a_browsing_journey() {
         .unwrap();
     assert_eq!(unlinked, None, "not linked once consent is withdrawn");
 }
+
+/// The OpenAPI description is built from the same handler list as the
+/// routes, so every documented path answers and every route is documented.
+#[tokio::test]
+async fn the_api_describes_itself_in_openapi() {
+    let app = TestApp::spawn(common::Db::Sqlite).await.unwrap();
+    let c = reqwest::Client::new();
+    let r = c.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    let doc: Value = r.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/interactions", "post"),
+        ("/api/v1/suggestions", "get"),
+        ("/api/v1/services", "get"),
+        ("/api/v1/services/{slug}", "get"),
+        ("/api/v1/areas", "get"),
+    ] {
+        assert!(
+            paths[path][method].is_object(),
+            "{method} {path} documented"
+        );
+    }
+    // Every documented GET really is served (no path documented but missing).
+    for (path, ops) in paths {
+        if ops.get("get").is_some() {
+            let url = app.url(&path.replace("{slug}", "skip-permit"));
+            assert_eq!(c.get(&url).send().await.unwrap().status(), 200, "{path}");
+        }
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["api_key"]["scheme"],
+        "bearer"
+    );
+    assert_eq!(
+        doc["paths"]["/api/v1/interactions"]["post"]["security"][0]["api_key"],
+        json!([])
+    );
+    let submitted = &doc["components"]["schemas"]["Submitted"];
+    assert_eq!(
+        submitted["required"],
+        json!(["id", "occurred_at", "kind", "channel"])
+    );
+    let kinds = doc["components"]["schemas"]["Kind"]["enum"]
+        .as_array()
+        .unwrap();
+    assert!(kinds.contains(&json!("service_started")));
+    assert_eq!(
+        doc["components"]["schemas"]["Source"]["enum"],
+        json!(["learned", "curated", "both"])
+    );
+}
+
+/// Following a service's online link records that the service was started
+/// and sends the citizen to the provider's address from the catalogue.
+#[tokio::test]
+async fn starting_a_service_is_recorded_then_redirected() {
+    let app = TestApp::spawn(common::Db::Sqlite).await.unwrap();
+    let c = app.client();
+    let (_, page) = get_text(&c, &app.url("/services/skip-permit")).await;
+    assert!(
+        page.contains("href=\"/services/skip-permit/start\""),
+        "the start button goes through Doorstep"
+    );
+    let services: Value = c
+        .get(app.url("/api/v1/services/skip-permit"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let provider = services["online_channels"][0]["url"].as_str().unwrap();
+    let r = c
+        .get(app.url("/services/skip-permit/start"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], provider);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    // An unknown service goes to its page, which gives the 404.
+    let r = c
+        .get(app.url("/services/no-such-thing/start"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/services/no-such-thing");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    use sqlx::Connection;
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    let started: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT service FROM interactions WHERE kind = 'service_started'")
+            .fetch_all(&mut db)
+            .await
+            .unwrap();
+    assert_eq!(started, vec![Some("skip-permit".to_owned())]);
+}

@@ -13,6 +13,7 @@ macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -141,18 +142,50 @@ fn bad(field: &str, reason: impl Into<String>) -> FieldError {
 }
 
 /// An interaction as a partner or the app sends it, before checking.
+/// Every field is optional to the parser so that what is missing or wrong
+/// can be named in the answer; the check enforces what is required.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Submitted {
+    /// A UUID chosen by the sender: sending the same one again is harmless.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required = true,
+            nullable = false,
+            pattern = "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$",
+            example = "3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b"
+        )
+    )]
     pub id: Option<String>,
+    /// When it happened (RFC 3339); at most a day ahead of the server's clock.
+    #[cfg_attr(feature = "ssr", schema(required = true, nullable = false, format = DateTime, example = "2027-03-01T09:30:00Z"))]
     pub occurred_at: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(required = true, nullable = false, value_type = Kind))]
     pub kind: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(required = true, nullable = false, value_type = Via))]
     pub channel: Option<String>,
+    /// A life event slug from the catalogue.
+    #[cfg_attr(feature = "ssr", schema(example = "moving-home"))]
     pub life_event: Option<String>,
+    /// A service slug from the catalogue; required for service, task and
+    /// suggestion kinds.
+    #[cfg_attr(feature = "ssr", schema(example = "council-tax-moving"))]
     pub service: Option<String>,
+    /// An area code from `/api/v1/areas`, never an address or postcode.
+    #[cfg_attr(feature = "ssr", schema(example = "FH03"))]
     pub area: Option<String>,
+    /// An opaque id linking one person's interactions: 1 to 64 letters,
+    /// digits, dashes or underscores.
+    #[cfg_attr(feature = "ssr", schema(pattern = "^[A-Za-z0-9_-]{1,64}$"))]
     pub journey: Option<String>,
+    /// What was searched for (search only; at most 200 characters). Email
+    /// addresses, phone numbers, postcodes and long digit runs are removed
+    /// before it is stored.
     pub query: Option<String>,
+    /// How many results the search found (search only).
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 100000))]
     pub result_count: Option<i64>,
 }
 

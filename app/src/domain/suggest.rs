@@ -24,7 +24,10 @@ const AREA_HALF_WEIGHT: f64 = 30.0;
 const CURATED_SERVICE: f64 = 0.35;
 const CURATED_LIFE_EVENT: f64 = 0.3;
 
+/// Where a suggestion comes from: recorded interactions, the catalogue's
+/// curated links, or both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Learned,
@@ -33,10 +36,14 @@ pub enum Source {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Suggestion {
+    /// The suggested service's slug.
     pub service: String,
     pub name: String,
+    /// Why, in words a citizen understands.
     pub reason: String,
+    /// Higher is better; only the order is meaningful.
     pub score: f64,
     pub source: Source,
 }

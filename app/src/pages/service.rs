@@ -85,11 +85,13 @@ pub fn ServicePage() -> impl IntoView {
         Some((_, name)) => format!("People dealing with {} also need", name.to_lowercase()),
         None => "People who use this service also need".to_owned(),
     };
+    // Online links go through the server so that starting is recorded.
+    let start = format!("/services/{}/start", s.slug);
     let channels = s.channels.iter().map(|c| match c.clone() {
-        Channel::Online { url, label } => view! {
+        Channel::Online { label, .. } => view! {
             <div class="ds-channel">
                 <h3>"Online"</h3>
-                <p><a href=url class="ds-button ds-button--start" rel="noopener">{label.unwrap_or_else(|| "Start now".to_owned())}</a></p>
+                <p><a href=start.clone() class="ds-button ds-button--start" rel="noopener">{label.unwrap_or_else(|| "Start now".to_owned())}</a></p>
             </div>
         }.into_any(),
         Channel::Phone { number, hours } => view! {

@@ -47,6 +47,10 @@ pub fn insert_interactions_sql(rows: usize, id_cast: &str) -> String {
         sql.push(')');
     }
     // The id comes back as text on both databases.
-    sql.push_str(if id_cast.is_empty() { " ON CONFLICT (id) DO NOTHING RETURNING id" } else { " ON CONFLICT (id) DO NOTHING RETURNING id::text" });
+    sql.push_str(if id_cast.is_empty() {
+        " ON CONFLICT (id) DO NOTHING RETURNING id"
+    } else {
+        " ON CONFLICT (id) DO NOTHING RETURNING id::text"
+    });
     sql
 }
