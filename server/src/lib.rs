@@ -72,7 +72,12 @@ pub async fn build(config: Config) -> Result<Router, StartError> {
     ));
     let recorder = recorder::start(store.clone(), engine.clone());
     let recorder_stats = recorder.stats.clone();
-    retention::start(store.clone(), config.retention_months);
+    retention::start(
+        store.clone(),
+        catalogue.clone(),
+        engine.clone(),
+        config.retention_months,
+    );
     let state = AppState {
         leptos_options: config.leptos_options(),
         backend: Backend {

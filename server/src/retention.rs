@@ -1,24 +1,48 @@
-//! Deletes interactions past the retention period, at start-up and hourly.
-//! What the suggestion engine learned from them goes at the next restart.
+//! Deletes interactions past the retention period, at start-up and hourly,
+//! and then rebuilds what the suggestion engine knows from what is left, so
+//! nothing learned outlives the data it came from.
 
 use app::backend::Store;
-use std::sync::Arc;
+use app::domain::catalogue::Catalogue;
+use app::domain::suggest::Engine;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use time::OffsetDateTime;
 
-pub fn start(store: Arc<dyn Store>, months: u32) {
+pub fn start(
+    store: Arc<dyn Store>,
+    catalogue: Arc<Catalogue>,
+    engine: Arc<RwLock<Engine>>,
+    months: u32,
+) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            // A month is taken as 30.44 days: close enough for a retention rule.
-            let cutoff = OffsetDateTime::now_utc()
-                - time::Duration::days((f64::from(months) * 30.44) as i64);
-            match store.delete_interactions_before(cutoff).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(deleted = n, "interactions past retention deleted"),
-                Err(e) => tracing::error!(error = %e, "retention clean-up failed"),
-            }
+            purge(store.as_ref(), &catalogue, &engine, months).await;
         }
     });
+}
+
+/// One clean-up: deletes what is past retention and, if anything went,
+/// swaps in an engine rebuilt from the rest. Interactions recorded while
+/// the rebuild reads are in the database but may be missing from the new
+/// engine until the next rebuild or restart; suggestions tolerate that.
+pub async fn purge(store: &dyn Store, catalogue: &Catalogue, engine: &RwLock<Engine>, months: u32) {
+    // A month is taken as 30.44 days: close enough for a retention rule.
+    let cutoff =
+        OffsetDateTime::now_utc() - time::Duration::days((f64::from(months) * 30.44) as i64);
+    match store.delete_interactions_before(cutoff).await {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::info!(deleted = n, "interactions past retention deleted");
+            match crate::learned_engine(catalogue, store).await {
+                Ok(fresh) => *engine.write().unwrap_or_else(|p| p.into_inner()) = fresh,
+                Err(e) => {
+                    tracing::error!(error = %e, "rebuilding suggestions after retention failed")
+                }
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "retention clean-up failed"),
+    }
 }

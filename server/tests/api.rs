@@ -532,3 +532,71 @@ async fn starting_a_service_is_recorded_then_redirected() {
             .unwrap();
     assert_eq!(started, vec![Some("skip-permit".to_owned())]);
 }
+
+/// Interactions past retention are deleted, and what the engine learned
+/// from them goes with them, without a restart.
+async fn retention_deletes_old_interactions_and_what_was_learned_from_them(app: TestApp) {
+    let key = app.api_key("archive").await;
+    let ago = |days: i64| {
+        (time::OffsetDateTime::now_utc() - time::Duration::days(days))
+            .replace_nanosecond(0)
+            .unwrap()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    let (recent, old) = (ago(30), ago(3 * 365));
+    let mut batch = Vec::new();
+    let mut n = 0;
+    for j in 0..20 {
+        n += 1;
+        let mut it = item(
+            n,
+            "service_viewed",
+            "bin-collection-days",
+            &format!("bg{j}"),
+        );
+        it["occurred_at"] = json!(recent);
+        batch.push(it);
+    }
+    for j in 0..6 {
+        for s in ["skip-hire", "foodbank"] {
+            n += 1;
+            let mut it = item(n, "service_started", s, &format!("old{j}"));
+            it["occurred_at"] = json!(old);
+            batch.push(it);
+        }
+    }
+    let (status, _) = send(&app, Some(&key), &json!({ "interactions": batch })).await;
+    assert_eq!(status, 200);
+    let catalogue = doorstep::catalogue_files::load(&common::catalogue_dir()).unwrap();
+    let store = doorstep::storage::open(&app.database_url).await.unwrap();
+    let engine = std::sync::RwLock::new(
+        doorstep::learned_engine(&catalogue, store.as_ref())
+            .await
+            .unwrap(),
+    );
+    let offers_foodbank = |engine: &std::sync::RwLock<app::domain::suggest::Engine>| {
+        let ctx = app::domain::suggest::Context {
+            services: vec!["skip-hire".into()],
+            ..Default::default()
+        };
+        engine
+            .read()
+            .unwrap()
+            .suggest(&catalogue, &ctx, 20, app::domain::suggest::Mode::Blended)
+            .iter()
+            .any(|s| s.service == "foodbank")
+    };
+    assert!(offers_foodbank(&engine), "learned from the old journeys");
+    doorstep::retention::purge(store.as_ref(), &catalogue, &engine, 24).await;
+    assert!(!offers_foodbank(&engine), "forgotten with them");
+    let mut kept = item(1, "service_viewed", "bin-collection-days", "bg0");
+    kept["occurred_at"] = json!(recent);
+    let (_, answer) = send(&app, Some(&key), &json!({ "interactions": [kept] })).await;
+    assert_eq!(
+        answer["already_recorded"].as_u64(),
+        Some(1),
+        "recent interactions are kept"
+    );
+}
+on_both_databases!(retention_deletes_old_interactions_and_what_was_learned_from_them);

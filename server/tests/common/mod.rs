@@ -20,7 +20,7 @@ pub enum Db {
     Postgres,
 }
 
-fn catalogue_dir() -> PathBuf {
+pub fn catalogue_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalogue")
 }
 
