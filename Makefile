@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run build test test-rust test-e2e measure simulate tools tools-build tools-e2e lint fmt clean
+.PHONY: run build test test-rust test-e2e measure measure-console simulate tools tools-build tools-e2e lint fmt clean
 
 run: build
 	@echo "Doorstep: http://127.0.0.1:3000 (SQLite file doorstep.db)"
@@ -40,6 +40,11 @@ test-e2e:
 # First-load weight of a page (PAGE=/path to choose), from the release build.
 measure: build
 	cargo run -q -p server --example page_weight
+
+# Time from opening the staff console to the first search result, in
+# Chromium against the release build (median of RUNS=9).
+measure-console: build tools-e2e
+	cd end2end && node bench/console-search.mjs
 
 # Suggestion quality, ingestion throughput, latency, memory and start-up
 # (TOTAL=1000000 interactions by default).

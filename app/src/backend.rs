@@ -6,6 +6,9 @@ use crate::domain::interaction::Interaction;
 use crate::domain::plan::{Plan, PlanEvent, TaskKey};
 use crate::domain::reference::Reference;
 use crate::domain::search::SearchIndex;
+use crate::domain::staff::{
+    AuditEntry, AuditFilter, CallOutcome, PlanChange, Role, StaffAccount, StaffMember,
+};
 use crate::domain::suggest::{Context, Engine, Mode, Suggestion};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -96,6 +99,125 @@ pub trait Store: Send + Sync + 'static {
 
     /// The name of the live key with this hash.
     async fn api_key_name(&self, key_hash: &str) -> Result<Option<String>, StoreError>;
+
+    /// Every key ever made: (name, created, revoked), newest first.
+    async fn list_api_keys(&self) -> Result<Vec<ApiKeyRow>, StoreError>;
+}
+
+/// The signed-in member of staff, put on the request by the server's staff
+/// guard for pages and handlers to read.
+#[derive(Clone, Debug)]
+pub struct StaffSession {
+    pub member: StaffMember,
+    /// SHA-256 of the session token (never the token itself).
+    pub token_hash: String,
+    /// The client address, for the audit log.
+    pub address: String,
+    /// The channel the member of staff is working on (phone or face to
+    /// face), which their actions are recorded under.
+    pub channel: crate::domain::interaction::Via,
+}
+
+/// A stored session: whose it is, when it began and was last used, and
+/// the channel it works on.
+#[derive(Clone, Debug)]
+pub struct SessionRecord {
+    pub account: StaffAccount,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    pub channel: crate::domain::interaction::Via,
+}
+
+/// A partner API key just created, shown once on the admin page.
+#[derive(Clone, Debug)]
+pub struct NewApiKey {
+    pub name: String,
+    pub key: String,
+}
+
+/// An API key as listed: (name, created, revoked).
+pub type ApiKeyRow = (String, OffsetDateTime, Option<OffsetDateTime>);
+
+/// A session row: (token hash, created, last seen, address, browser).
+pub type SessionRow = (String, OffsetDateTime, OffsetDateTime, String, String);
+
+/// Staff accounts and sessions, sign-in failures, the audit log, call
+/// outcomes, and the history of who changed each plan. One implementation
+/// serves both databases (the tables use the same types on each).
+#[async_trait::async_trait]
+pub trait StaffStore: Send + Sync + 'static {
+    /// False when the email is already in use.
+    async fn create_staff(
+        &self,
+        member: &StaffMember,
+        password_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    async fn staff_by_email(&self, email: &str) -> Result<Option<StaffAccount>, StoreError>;
+    async fn staff_by_id(&self, id: &str) -> Result<Option<StaffAccount>, StoreError>;
+    async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError>;
+    async fn set_role(&self, id: &str, role: Role) -> Result<bool, StoreError>;
+    /// Disabling also ends every session of the account.
+    async fn set_disabled(&self, id: &str, disabled: bool) -> Result<bool, StoreError>;
+    async fn set_password(
+        &self,
+        id: &str,
+        password_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        staff_id: &str,
+        now: OffsetDateTime,
+        address: &str,
+        agent: &str,
+    ) -> Result<(), StoreError>;
+    /// The account behind a session, with when it began and was last used.
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
+    /// Switches the channel a session works on.
+    async fn set_session_channel(
+        &self,
+        token_hash: &str,
+        channel: crate::domain::interaction::Via,
+    ) -> Result<(), StoreError>;
+    async fn touch_session(&self, token_hash: &str, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Ends every session of `staff_id` but `except`; how many ended.
+    async fn end_sessions_of(
+        &self,
+        staff_id: &str,
+        except: Option<&str>,
+    ) -> Result<u64, StoreError>;
+    async fn sessions_of(&self, staff_id: &str) -> Result<Vec<SessionRow>, StoreError>;
+
+    async fn login_failed(&self, email: &str, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn login_failures_since(
+        &self,
+        email: &str,
+        since: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
+
+    /// Appends to the audit log (which nothing can change or delete).
+    async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// Newest first.
+    async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// False when an outcome with this id is already stored (a retry).
+    async fn record_outcome(&self, outcome: &CallOutcome) -> Result<bool, StoreError>;
+
+    async fn add_plan_change(
+        &self,
+        reference: &Reference,
+        change: &PlanChange,
+    ) -> Result<(), StoreError>;
+    /// Oldest first, with staff names filled in.
+    async fn plan_history(&self, reference: &Reference) -> Result<Vec<PlanChange>, StoreError>;
 }
 
 /// Records interactions without making anyone wait: implementations queue
@@ -112,6 +234,7 @@ pub struct Backend {
     pub search: Arc<SearchIndex>,
     pub engine: Arc<std::sync::RwLock<Engine>>,
     pub recorder: Arc<dyn Recorder>,
+    pub staff: Arc<dyn StaffStore>,
 }
 
 impl Backend {

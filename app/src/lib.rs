@@ -4,6 +4,9 @@
 //! are islands that hydrate in the browser and enhance forms that already
 //! work without JavaScript.
 
+// Deeply nested views make deeply nested types.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod domain;
 pub mod islands;
@@ -77,6 +80,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/plan") view=pages::plan::PlanPage ssr=SsrMode::Async />
                 <Route path=path!("/cookies") view=pages::cookies::CookiesPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/login") view=pages::staff::login::StaffLogin ssr=SsrMode::Async />
+                <Route path=path!("/staff") view=pages::staff::console::StaffConsole ssr=SsrMode::Async />
+                <Route path=path!("/staff/account") view=pages::staff::account::StaffAccount ssr=SsrMode::Async />
+                <Route path=path!("/staff/plan") view=pages::staff::plan::StaffPlan ssr=SsrMode::Async />
+                <Route path=path!("/staff/journey/:slug") view=pages::staff::journey::StaffJourney ssr=SsrMode::Async />
+                <Route path=path!("/staff/admin") view=pages::staff::admin::StaffAdmin ssr=SsrMode::Async />
+                <Route path=path!("/staff/admin/audit") view=pages::staff::admin::StaffAudit ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

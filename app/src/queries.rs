@@ -24,6 +24,12 @@ pub fn with_catalogue<T>(f: impl FnOnce(&Catalogue) -> T) -> Option<T> {
     }
 }
 
+/// Runs `f` against the whole backend, on the server.
+#[cfg(feature = "ssr")]
+pub fn with_backend<T>(f: impl FnOnce(&crate::backend::Backend) -> T) -> Option<T> {
+    use_context::<crate::backend::Backend>().map(|b| f(&b))
+}
+
 /// What a page records about itself, by kind.
 pub struct Record<'a> {
     pub kind: crate::domain::interaction::Kind,
@@ -208,25 +214,10 @@ pub async fn current_plan() -> Result<PlanPageModel, ServerFnError> {
         .map(|le| (le.slug.clone(), le.name.clone()))
         .collect();
     let suggestions = match (&view, &reference) {
-        (Some(v), Some(r)) => {
-            let in_plan: Vec<String> = v
-                .events
-                .iter()
-                .flat_map(|e| e.tasks().map(|t| t.service.clone()))
-                .collect();
-            let done: Vec<String> = v
-                .events
-                .iter()
-                .flat_map(|e| e.tasks().filter(|t| t.done).map(|t| t.service.clone()))
-                .collect();
-            let ctx = crate::domain::suggest::Context {
-                services: done,
-                journey: Some(crate::backend::plan_journey(r)),
-                exclude: in_plan,
-                ..Default::default()
-            };
-            suggestions_for(ctx, 5)
-        }
+        (Some(v), Some(r)) => suggestions_for(
+            crate::domain::suggest::Context::for_plan(v, crate::backend::plan_journey(r)),
+            5,
+        ),
         _ => Vec::new(),
     };
     Ok(PlanPageModel {
@@ -279,4 +270,29 @@ pub fn current_path() -> String {
     }
     #[cfg(not(feature = "ssr"))]
     "/".into()
+}
+
+/// Percent-encodes a query-string value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A request extension put there by the server (the staff session, say).
+#[cfg(feature = "ssr")]
+pub fn extension<T: Clone + Send + Sync + 'static>() -> Option<T> {
+    use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<T>().cloned())
+}
+
+/// The signed-in member of staff, on staff pages.
+#[cfg(feature = "ssr")]
+pub fn staff_session() -> Option<crate::backend::StaffSession> {
+    extension::<crate::backend::StaffSession>()
 }

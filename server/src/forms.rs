@@ -25,14 +25,14 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use time::OffsetDateTime;
 
-fn wants_json(headers: &HeaderMap) -> bool {
+pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"))
 }
 
-fn see_other(location: &str) -> Response {
+pub(crate) fn see_other(location: &str) -> Response {
     (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, location.to_owned())],
@@ -59,14 +59,14 @@ fn plan_cookie(state: &AppState, reference: Option<&Reference>) -> HeaderValue {
 
 /// A problem with what was sent: shown on `page` (with the form filled in
 /// again) to people, or as JSON to islands.
-struct Problem {
-    status: StatusCode,
-    page: String,
-    problem: FormProblem,
+pub(crate) struct Problem {
+    pub status: StatusCode,
+    pub page: String,
+    pub problem: FormProblem,
 }
 
 impl Problem {
-    fn new(
+    pub(crate) fn new(
         status: StatusCode,
         page: impl Into<String>,
         field: &str,
@@ -83,21 +83,42 @@ impl Problem {
         }
     }
 
-    fn with_values(mut self, values: Vec<(String, String)>) -> Self {
+    pub(crate) fn with_values(mut self, values: Vec<(String, String)>) -> Self {
         self.problem.values = values;
         self
     }
 
-    async fn respond(self, state: &AppState, headers: &HeaderMap) -> Response {
+    pub(crate) async fn respond(self, state: &AppState, headers: &HeaderMap) -> Response {
+        self.respond_as(state, headers, None).await
+    }
+
+    pub(crate) async fn respond_as(
+        self,
+        state: &AppState,
+        headers: &HeaderMap,
+        session: Option<app::backend::StaffSession>,
+    ) -> Response {
         if wants_json(headers) {
             let body = serde_json::json!({"error": {"field": self.problem.field, "message": self.problem.message}});
             return (self.status, Json(body)).into_response();
         }
-        render_page(state, headers, &self.page, self.status, Some(self.problem)).await
+        let mut extensions = axum::http::Extensions::new();
+        if let Some(s) = session {
+            extensions.insert(s);
+        }
+        render_page_as(
+            state,
+            headers,
+            &self.page,
+            self.status,
+            Some(self.problem),
+            extensions,
+        )
+        .await
     }
 }
 
-fn unavailable(e: StoreError) -> Problem {
+pub(crate) fn unavailable(e: StoreError) -> Problem {
     tracing::error!(error = %e, "storage failed");
     Problem::new(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -116,6 +137,19 @@ pub async fn render_page(
     status: StatusCode,
     problem: Option<FormProblem>,
 ) -> Response {
+    render_page_as(state, headers, path, status, problem, Default::default()).await
+}
+
+/// [`render_page`] with request extensions for the page to read (the
+/// signed-in member of staff, say).
+pub async fn render_page_as(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    status: StatusCode,
+    problem: Option<FormProblem>,
+    extensions: axum::http::Extensions,
+) -> Response {
     let backend = state.backend.clone();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
@@ -132,6 +166,9 @@ pub async fn render_page(
         for v in headers.get_all(&name) {
             builder = builder.header(&name, v);
         }
+    }
+    if let Some(e) = builder.extensions_mut() {
+        e.extend(extensions);
     }
     let Ok(req) = builder.body(Body::empty()) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -152,7 +189,7 @@ pub struct StartForm {
     year: String,
 }
 
-fn fresh_reference() -> Reference {
+pub(crate) fn fresh_reference() -> Reference {
     let mut bytes = [0u8; LEN];
     rand::thread_rng().fill_bytes(&mut bytes);
     Reference::from_random(bytes)
@@ -213,9 +250,19 @@ pub async fn start(
     let store = &state.backend.store;
 
     if let Some(reference) = plan_reference(&headers) {
+        let had = match store.plan(&reference).await {
+            Ok(p) => p.is_some_and(|p| p.events.iter().any(|e| e.life_event == le.slug)),
+            Err(e) => return unavailable(e).respond(&state, &headers).await,
+        };
         match store.put_event(&reference, &event, now).await {
             Ok(true) => {
                 record(&state, &reference, Kind::PlanStarted, &le.slug, None);
+                let action = if had {
+                    "changed_answers"
+                } else {
+                    "added_life_event"
+                };
+                crate::staff::plan_changed(&state, &reference, None, action, &le.name).await;
                 return plan_saved(&state, &headers, &reference, false);
             }
             Ok(false) => {} // The remembered plan is gone: start a new one.
@@ -236,6 +283,7 @@ pub async fn start(
         {
             Ok(reference) => {
                 record(&state, &reference, Kind::PlanStarted, &le.slug, None);
+                crate::staff::plan_changed(&state, &reference, None, "created", &le.name).await;
                 return plan_saved(&state, &headers, &reference, true);
             }
             Err(StoreError::ReferenceTaken) => continue,
@@ -356,6 +404,13 @@ pub async fn tick(
                 &key.life_event,
                 Some(&key.service),
             );
+            let label = state
+                .backend
+                .catalogue
+                .service(&key.service)
+                .map_or_else(|| key.service.clone(), |s| s.name.clone());
+            let action = if done { "ticked" } else { "unticked" };
+            crate::staff::plan_changed(&state, &reference, None, action, label).await;
         }
         Ok(false) => {
             return Problem::new(

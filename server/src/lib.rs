@@ -8,6 +8,7 @@ pub mod forms;
 pub mod recorder;
 pub mod retention;
 pub mod security;
+pub mod staff;
 pub mod storage;
 
 use app::backend::Backend;
@@ -43,6 +44,7 @@ pub struct AppState {
     pub backend: Backend,
     pub config: Arc<Config>,
     pub resume_limiter: Arc<RateLimiter>,
+    pub login_limiter: Arc<RateLimiter>,
     pub recorder_stats: Arc<recorder::RecorderStats>,
 }
 
@@ -65,7 +67,7 @@ pub enum StartError {
 /// Loads the catalogue, opens the database and builds the application.
 pub async fn build(config: Config) -> Result<Router, StartError> {
     let catalogue = Arc::new(catalogue_files::load(&config.catalogue_dir)?);
-    let store = storage::open(&config.database_url).await?;
+    let (store, staff) = storage::open_both(&config.database_url).await?;
     let search = Arc::new(SearchIndex::new(&catalogue));
     let engine = Arc::new(std::sync::RwLock::new(
         learned_engine(&catalogue, store.as_ref()).await?,
@@ -86,11 +88,15 @@ pub async fn build(config: Config) -> Result<Router, StartError> {
             search,
             engine,
             recorder: Arc::new(recorder),
+            staff,
         },
         resume_limiter: Arc::new(RateLimiter::new(
             config.resume_attempts,
             Duration::from_secs(15 * 60),
         )),
+        // Failed sign-ins per address: enough for a busy office, too few
+        // for guessing.
+        login_limiter: Arc::new(RateLimiter::new(50, Duration::from_secs(15 * 60))),
         recorder_stats,
         config: Arc::new(config),
     };
@@ -157,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plan/delete", post(forms::delete))
         .route("/cookies", post(forms::cookies))
         .route("/services/{slug}/start", get(forms::start_service))
+        .merge(staff::router())
         .route("/fn/{*name}", get(server_fns).post(server_fns))
         .nest("/pkg", pkg)
         .leptos_routes_with_context(
@@ -171,6 +178,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .merge(api)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            staff::guard,
+        ))
         .layer(axum::middleware::from_fn(security::guard))
         .layer(CompressionLayer::new())
         .layer(

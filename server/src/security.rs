@@ -84,6 +84,19 @@ impl RateLimiter {
         }
     }
 
+    /// Whether `ip` has used up its attempts, without counting one.
+    pub fn is_limited(&self, ip: IpAddr) -> bool {
+        let now = Instant::now();
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.get(&ip)
+            .is_some_and(|(start, n)| now.duration_since(*start) < self.window && *n >= self.limit)
+    }
+
+    /// Counts an attempt (a failure, for limiters of failures).
+    pub fn fail(&self, ip: IpAddr) {
+        let _ = self.check(ip);
+    }
+
     /// Counts an attempt; `Err(retry_after)` when over the limit.
     pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
         let now = Instant::now();

@@ -109,6 +109,12 @@ fn everyday_words_find_the_right_things_first() {
         top("skip", 3)
     );
     assert!(top("skip", 3).contains(&"skip-hire".to_owned()));
+    // Two letters typed so far are enough to find it.
+    assert!(
+        top("sk", 4).iter().any(|s| s.starts_with("skip")),
+        "{:?}",
+        top("sk", 4)
+    );
     assert!(
         top("bins", 5).iter().any(|s| s.contains("bin")),
         "{:?}",

@@ -5,4 +5,5 @@ pub mod journey;
 pub mod plan;
 pub mod reference;
 pub mod search;
+pub mod staff;
 pub mod suggest;

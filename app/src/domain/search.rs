@@ -106,9 +106,11 @@ fn word_match(query: &str, word: &str, is_last: bool) -> f32 {
     }
     let qlen = query.chars().count();
     // Prefixes only for the word being typed, so "car" does not match "care"
-    // once the searcher has moved on.
-    if is_last && qlen >= 3 && word.starts_with(query) {
-        return 0.75;
+    // once the searcher has moved on. Two letters are enough to start (an
+    // agent on a call types "sk" for skip); the nearer the prefix is to the
+    // whole word, the better it scores, so "sk" prefers "skip" to "skills".
+    if is_last && qlen >= 2 && word.starts_with(query) {
+        return 0.5 + 0.3 * qlen as f32 / word.chars().count() as f32;
     }
     let max = match qlen {
         0..=3 => 0,
@@ -289,6 +291,9 @@ mod tests {
         assert!(word_match("counsil", "council", false) > 0.0);
         assert_eq!(word_match("car", "care", false), 0.0);
         assert!(word_match("car", "care", true) > 0.0);
+        assert!(word_match("sk", "skip", true) > 0.0);
+        assert_eq!(word_match("sk", "skip", false), 0.0);
+        assert_eq!(word_match("s", "skip", true), 0.0);
     }
 
     #[test]

@@ -59,6 +59,25 @@ pub struct Context {
     pub exclude: Vec<String>,
 }
 
+impl Context {
+    /// What to suggest beside a plan: services related to everything in it
+    /// (its tasks are what the person needs), never what it already has.
+    pub fn for_plan(plan: &super::plan::PlanView, journey: String) -> Context {
+        let in_plan: Vec<String> = plan
+            .events
+            .iter()
+            .flat_map(|e| e.tasks().map(|t| t.service.clone()))
+            .collect();
+        Context {
+            services: in_plan.clone(),
+            life_event: plan.events.first().map(|e| e.life_event.clone()),
+            journey: Some(journey),
+            area: None,
+            exclude: in_plan,
+        }
+    }
+}
+
 /// Which blend to use; the alternatives exist so the simulator can show
 /// what each source adds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

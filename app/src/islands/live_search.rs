@@ -1,5 +1,5 @@
 //! Search results that refresh as the person types. Without JavaScript the
-//! form submits to `/search`. With it, the island fetches that same page
+//! form submits to `/search` (or the staff console). With it, the island fetches that same page
 //! and swaps in its results, so there is one way results are rendered.
 
 use crate::domain::search::Hit;
@@ -46,9 +46,20 @@ pub fn results_list(query: &str, hits: &[Hit]) -> AnyView {
 /// Wraps the search form and a `#search-results` region.
 #[island]
 pub fn LiveSearch(children: Children) -> impl IntoView {
+    // Someone quick (an agent on a call) may type before the WASM arrives.
+    #[cfg(feature = "hydrate")]
+    dom::catch_up();
     let on_input = move |ev: leptos::ev::Event| {
+        // The page to fetch results from is the form's own (`/search` or
+        // the staff console's `/staff`), named on the input.
         #[cfg(feature = "hydrate")]
-        dom::schedule(event_target_value(&ev));
+        {
+            use wasm_bindgen::JsCast;
+            let input = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            dom::schedule(dom::base(input.as_ref()), event_target_value(&ev));
+        }
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
@@ -63,8 +74,33 @@ mod dom {
 
     static LATEST: AtomicU32 = AtomicU32::new(0);
 
+    /// The page that renders results for this input: its form's own.
+    pub fn base(input: Option<&web_sys::Element>) -> String {
+        input
+            .and_then(|e| e.get_attribute("data-live"))
+            .filter(|b| b == "/search" || b == "/staff")
+            .unwrap_or_else(|| "/search".to_owned())
+    }
+
+    /// Searches for what was typed before the island hydrated, if the box
+    /// no longer holds what the server rendered results for.
+    pub fn catch_up() {
+        use wasm_bindgen::JsCast;
+        let Some(input) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("input[data-live]").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let typed = input.value();
+        if typed != input.default_value() {
+            schedule(base(Some(&input)), typed);
+        }
+    }
+
     /// Waits for a pause in typing, then searches; stale answers are dropped.
-    pub fn schedule(q: String) {
+    pub fn schedule(base: String, q: String) {
         let ticket = LATEST.fetch_add(1, Ordering::SeqCst) + 1;
         leptos::task::spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(150).await;
@@ -72,7 +108,7 @@ mod dom {
                 return;
             }
             let url = format!(
-                "/search?q={}",
+                "{base}?q={}",
                 String::from(js_sys::encode_uri_component(&q))
             );
             let Some(response) = fetch::send("GET", &url, "text/html", None).await else {

@@ -6,4 +6,5 @@
 mod fetch;
 pub mod live_search;
 pub mod personaliser;
+pub mod shortcuts;
 pub mod tick;

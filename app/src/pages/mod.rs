@@ -6,3 +6,4 @@ pub mod not_found;
 pub mod plan;
 pub mod search;
 pub mod service;
+pub mod staff;

@@ -35,7 +35,7 @@ pub fn SearchPage() -> impl IntoView {
                 <form action="/search" method="get" role="search" class="ds-search">
                     <label for="search-q" class="ds-label">"Search for a service or life event"</label>
                     <div class="ds-search__row">
-                        <input id="search-q" name="q" type="search" class="ds-input" autocomplete="off" spellcheck="false" value=initial />
+                        <input id="search-q" name="q" type="search" data-live="/search" class="ds-input" autocomplete="off" spellcheck="false" value=initial />
                         <button type="submit" class="ds-button">"Search"</button>
                     </div>
                 </form>

@@ -3,8 +3,9 @@
 
 pub mod postgres;
 pub mod sqlite;
+pub mod staff;
 
-use app::backend::{Store, StoreError};
+use app::backend::{StaffStore, Store, StoreError};
 use std::sync::Arc;
 
 pub fn db_error(e: sqlx::Error) -> StoreError {
@@ -13,10 +14,17 @@ pub fn db_error(e: sqlx::Error) -> StoreError {
 
 /// Opens the database named by `url` and applies its migrations.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(open_both(url).await?.0)
+}
+
+/// Both faces of the database: plans and interactions, and staff.
+pub async fn open_both(url: &str) -> Result<(Arc<dyn Store>, Arc<dyn StaffStore>), StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(postgres::PgStore::connect(url).await?))
+        let s = Arc::new(postgres::PgStore::connect(url).await?);
+        Ok((s.clone(), s))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(sqlite::SqliteStore::connect(url).await?))
+        let s = Arc::new(sqlite::SqliteStore::connect(url).await?);
+        Ok((s.clone(), s))
     } else {
         Err(StoreError::Database(
             "DATABASE_URL must start with sqlite:// or postgres://".into(),

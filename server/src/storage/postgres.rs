@@ -31,7 +31,7 @@ fn interaction_from(row: &sqlx::postgres::PgRow) -> Interaction {
 }
 
 pub struct PgStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 impl PgStore {
@@ -354,5 +354,18 @@ impl Store for PgStore {
                 .await
                 .map_err(db_error)?;
         Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn list_api_keys(&self) -> Result<Vec<app::backend::ApiKeyRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT name, created_at, revoked_at FROM api_keys ORDER BY created_at DESC",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("name"), r.get("created_at"), r.get("revoked_at")))
+            .collect())
     }
 }

@@ -15,7 +15,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 /// UTC with a fixed number of digits, so stored times sort as text.
@@ -367,6 +367,26 @@ impl Store for SqliteStore {
                 .await
                 .map_err(db_error)?;
         Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn list_api_keys(&self) -> Result<Vec<app::backend::ApiKeyRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT name, created_at, revoked_at FROM api_keys ORDER BY created_at DESC",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    r.get("name"),
+                    parse_ts(&r.get::<String, _>("created_at")),
+                    r.get::<Option<String>, _>("revoked_at")
+                        .map(|t| parse_ts(&t)),
+                )
+            })
+            .collect())
     }
 }
 

@@ -128,6 +128,98 @@ impl TestApp {
             .unwrap());
     }
 
+    /// A staff account, created as `doorstep staff add` would; returns
+    /// its password.
+    pub async fn staff(&self, email: &str, role: app::domain::staff::Role) -> String {
+        let (_, staff) = doorstep::storage::open_both(&self.database_url)
+            .await
+            .expect("open store");
+        let password = format!("correct horse {}", uuid_like());
+        let name = email.split('@').next().unwrap_or(email).replace('.', " ");
+        doorstep::staff::admin::add_staff(staff.as_ref(), email, &name, role, password.clone())
+            .await
+            .expect("store")
+            .expect("valid account");
+        password
+    }
+
+    /// A browser-like client signed in as `email`.
+    pub async fn signed_in(&self, email: &str, password: &str) -> reqwest::Client {
+        let c = self.client();
+        let r = post(
+            &c,
+            &self.url("/staff/login"),
+            &[("email", email), ("password", password), ("next", "/staff")],
+        )
+        .await;
+        assert_eq!(r.status(), 303, "sign-in as {email}");
+        assert_eq!(r.headers()["location"], "/staff");
+        c
+    }
+
+    /// Runs one SQL statement against the test database directly (to age
+    /// a session, say); returns the rows affected.
+    pub async fn execute(&self, statement: &str) -> Result<u64, sqlx::Error> {
+        use sqlx::Connection;
+        if self.database_url.starts_with("postgres") {
+            let mut c = sqlx::PgConnection::connect(&self.database_url).await?;
+            Ok(sqlx::query(statement)
+                .execute(&mut c)
+                .await?
+                .rows_affected())
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&self.database_url).await?;
+            Ok(sqlx::query(statement)
+                .execute(&mut c)
+                .await?
+                .rows_affected())
+        }
+    }
+
+    /// The single integer a query answers (a count, say).
+    pub async fn scalar(&self, query: &str) -> i64 {
+        use sqlx::Connection;
+        if self.database_url.starts_with("postgres") {
+            let mut c = sqlx::PgConnection::connect(&self.database_url)
+                .await
+                .expect("connect");
+            sqlx::query_scalar(query)
+                .fetch_one(&mut c)
+                .await
+                .expect(query)
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&self.database_url)
+                .await
+                .expect("connect");
+            sqlx::query_scalar(query)
+                .fetch_one(&mut c)
+                .await
+                .expect(query)
+        }
+    }
+
+    /// The single text value a query answers.
+    pub async fn scalar_text(&self, query: &str) -> String {
+        use sqlx::Connection;
+        if self.database_url.starts_with("postgres") {
+            let mut c = sqlx::PgConnection::connect(&self.database_url)
+                .await
+                .expect("connect");
+            sqlx::query_scalar(query)
+                .fetch_one(&mut c)
+                .await
+                .expect(query)
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&self.database_url)
+                .await
+                .expect("connect");
+            sqlx::query_scalar(query)
+                .fetch_one(&mut c)
+                .await
+                .expect(query)
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
