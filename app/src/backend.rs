@@ -191,6 +191,13 @@ pub trait StaffStore: Send + Sync + 'static {
         except: Option<&str>,
     ) -> Result<u64, StoreError>;
     async fn sessions_of(&self, staff_id: &str) -> Result<Vec<SessionRow>, StoreError>;
+    /// Deletes sessions last used before `idle_before` or begun before
+    /// `begun_before` (abandoned ones, never used again); how many.
+    async fn end_expired_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        begun_before: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
 
     async fn login_failed(&self, email: &str, now: OffsetDateTime) -> Result<(), StoreError>;
     async fn login_failures_since(

@@ -76,6 +76,7 @@ pub async fn build(config: Config) -> Result<Router, StartError> {
     let recorder_stats = recorder.stats.clone();
     retention::start(
         store.clone(),
+        staff.clone(),
         catalogue.clone(),
         engine.clone(),
         config.retention_months,

@@ -1,8 +1,9 @@
 //! Deletes interactions past the retention period, at start-up and hourly,
 //! and then rebuilds what the suggestion engine knows from what is left, so
-//! nothing learned outlives the data it came from.
+//! nothing learned outlives the data it came from. The same hourly sweep
+//! deletes staff sessions that have expired but were never used again.
 
-use app::backend::Store;
+use app::backend::{StaffStore, Store};
 use app::domain::catalogue::Catalogue;
 use app::domain::suggest::Engine;
 use std::sync::{Arc, RwLock};
@@ -11,6 +12,7 @@ use time::OffsetDateTime;
 
 pub fn start(
     store: Arc<dyn Store>,
+    staff: Arc<dyn StaffStore>,
     catalogue: Arc<Catalogue>,
     engine: Arc<RwLock<Engine>>,
     months: u32,
@@ -20,8 +22,22 @@ pub fn start(
         loop {
             tick.tick().await;
             purge(store.as_ref(), &catalogue, &engine, months).await;
+            sweep_sessions(staff.as_ref()).await;
         }
     });
+}
+
+/// Deletes staff sessions past their idle or absolute limit.
+pub async fn sweep_sessions(staff: &dyn StaffStore) {
+    let now = OffsetDateTime::now_utc();
+    match staff
+        .end_expired_sessions(now - crate::staff::IDLE, now - crate::staff::ABSOLUTE)
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(ended = n, "expired staff sessions deleted"),
+        Err(e) => tracing::error!(error = %e, "deleting expired staff sessions failed"),
+    }
 }
 
 /// One clean-up: deletes what is past retention and, if anything went,

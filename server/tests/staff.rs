@@ -439,6 +439,22 @@ async fn sessions_expire_end_and_can_be_ended(app: TestApp) {
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM staff_sessions").await, 0);
 
+    // Sessions nobody comes back to are swept away hourly.
+    let _abandoned = app.signed_in("jo@fernhallow.example", &password).await;
+    let _fresh = app.signed_in("jo@fernhallow.example", &password).await;
+    app.execute(
+        "UPDATE staff_sessions SET last_seen_at = last_seen_at - 1860000000 \
+         WHERE token_hash = (SELECT MIN(token_hash) FROM staff_sessions)",
+    )
+    .await
+    .unwrap();
+    let (_, staff) = doorstep::storage::open_both(&app.database_url)
+        .await
+        .unwrap();
+    doorstep::retention::sweep_sessions(staff.as_ref()).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM staff_sessions").await, 1);
+    app.execute("DELETE FROM staff_sessions").await.unwrap();
+
     // Busy all day: still signed out 12 hours after signing in.
     let desk = app.signed_in("jo@fernhallow.example", &password).await;
     app.execute("UPDATE staff_sessions SET created_at = created_at - 43260000000")

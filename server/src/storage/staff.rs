@@ -265,6 +265,22 @@ macro_rules! staff_store {
                     .collect())
             }
 
+            async fn end_expired_sessions(
+                &self,
+                idle_before: OffsetDateTime,
+                begun_before: OffsetDateTime,
+            ) -> Result<u64, StoreError> {
+                let r = sqlx::query(
+                    "DELETE FROM staff_sessions WHERE last_seen_at < $1 OR created_at < $2",
+                )
+                .bind(micros(idle_before))
+                .bind(micros(begun_before))
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
+                Ok(r.rows_affected())
+            }
+
             async fn login_failed(&self, email: &str, now: OffsetDateTime) -> Result<(), StoreError> {
                 // Failures older than a day are of no further use.
                 sqlx::query("DELETE FROM login_failures WHERE at < $1")
