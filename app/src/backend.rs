@@ -231,6 +231,17 @@ pub trait StaffStore: Send + Sync + 'static {
 /// them and write in the background, logging and counting failures.
 pub trait Recorder: Send + Sync + 'static {
     fn record(&self, interaction: Interaction);
+    /// What has happened to recorded interactions since start-up.
+    fn counts(&self) -> RecorderCounts;
+}
+
+/// Interactions written, failed (the database refused) and dropped (the
+/// queue was full) since this server started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecorderCounts {
+    pub written: u64,
+    pub failed: u64,
+    pub dropped: u64,
 }
 
 /// The capabilities pages and server functions use.
@@ -311,15 +322,61 @@ pub fn citizen_interaction(
     query: Option<&str>,
     result_count: Option<u32>,
 ) -> Interaction {
-    use crate::domain::interaction::{scrub_query, to_micros, Actor, Via};
+    use crate::domain::interaction::{Actor, Via};
+    interaction_now(
+        kind,
+        Via::Web,
+        Actor::Citizen,
+        journey,
+        life_event,
+        service,
+        query,
+        result_count,
+    )
+}
+
+/// An interaction by a member of staff, on the channel their session
+/// works on, happening now.
+pub fn staff_interaction(
+    session: &StaffSession,
+    kind: crate::domain::interaction::Kind,
+    reference: Option<&Reference>,
+    life_event: Option<&str>,
+    service: Option<&str>,
+) -> Interaction {
+    interaction_now(
+        kind,
+        session.channel,
+        crate::domain::interaction::Actor::Staff(session.member.id.clone()),
+        reference.map(plan_journey),
+        life_event,
+        service,
+        None,
+        None,
+    )
+}
+
+/// An interaction happening now, with a fresh id and a scrubbed query.
+#[allow(clippy::too_many_arguments)]
+pub fn interaction_now(
+    kind: crate::domain::interaction::Kind,
+    via: crate::domain::interaction::Via,
+    actor: crate::domain::interaction::Actor,
+    journey: Option<String>,
+    life_event: Option<&str>,
+    service: Option<&str>,
+    query: Option<&str>,
+    result_count: Option<u32>,
+) -> Interaction {
+    use crate::domain::interaction::{scrub_query, to_micros};
     let now = to_micros(OffsetDateTime::now_utc());
     Interaction {
         id: new_uuid(),
         occurred_at: now,
         received_at: now,
         kind,
-        via: Via::Web,
-        actor: Actor::Citizen,
+        via,
+        actor,
         life_event: life_event.map(str::to_owned),
         service: service.map(str::to_owned),
         area: None,

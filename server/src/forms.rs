@@ -496,23 +496,33 @@ pub async fn resume(
     }
 }
 
-/// Deletes the plan on this device, for good. Deleting twice is harmless.
+/// Deletes a plan for good, whoever asks: its interactions stay for
+/// insight but are no longer linked, and the engine forgets its journey.
+/// Deleting twice is harmless.
+pub(crate) async fn delete_plan_and_forget(
+    state: &AppState,
+    reference: &Reference,
+) -> Result<(), StoreError> {
+    state.backend.store.delete_plan(reference).await?;
+    let journey = plan_journey(reference);
+    if let Err(e) = state.backend.store.unlink_journey(&journey).await {
+        tracing::error!(error = %e, "unlinking a deleted plan's interactions failed");
+    }
+    state
+        .backend
+        .engine
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .forget(&journey);
+    Ok(())
+}
+
+/// Deletes the plan on this device.
 pub async fn delete(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(reference) = plan_reference(&headers) {
-        if let Err(e) = state.backend.store.delete_plan(&reference).await {
+        if let Err(e) = delete_plan_and_forget(&state, &reference).await {
             return unavailable(e).respond(&state, &headers).await;
         }
-        // The plan's interactions stay for insight, but no longer linked.
-        let journey = plan_journey(&reference);
-        if let Err(e) = state.backend.store.unlink_journey(&journey).await {
-            tracing::error!(error = %e, "unlinking a deleted plan's interactions failed");
-        }
-        state
-            .backend
-            .engine
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .forget(&journey);
     }
     let cookie = plan_cookie(&state, None);
     if wants_json(&headers) {

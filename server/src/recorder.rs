@@ -34,6 +34,14 @@ impl Recorder for QueueRecorder {
             tracing::warn!("interaction queue full: one interaction dropped");
         }
     }
+
+    fn counts(&self) -> app::backend::RecorderCounts {
+        app::backend::RecorderCounts {
+            written: self.stats.written.load(Ordering::Relaxed),
+            failed: self.stats.failed.load(Ordering::Relaxed),
+            dropped: self.stats.dropped.load(Ordering::Relaxed),
+        }
+    }
 }
 
 /// Teaches the engine what the newly stored interactions show.

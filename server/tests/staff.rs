@@ -851,6 +851,12 @@ async fn an_agent_helps_a_caller_and_everything_is_accountable(app: TestApp) {
         get_text(&agent, &app.url("/staff/admin/audit")).await.0,
         403
     );
+    // Admins see how recording is going on this server.
+    let (_, page) = get_text(&admin, &app.url("/staff/admin")).await;
+    let written: u64 = text_of(&page, "recorded-written").unwrap().parse().unwrap();
+    assert!(written >= 6, "{written}");
+    assert_eq!(text_of(&page, "recorded-failed").unwrap(), "0");
+    assert_eq!(text_of(&page, "recorded-dropped").unwrap(), "0");
 
     // Deleting on the caller's behalf needs the box ticked.
     let r = post(

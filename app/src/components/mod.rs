@@ -3,4 +3,5 @@
 pub mod cookie_banner;
 pub mod error_summary;
 pub mod layout;
+pub mod questions;
 pub mod step_by_step;

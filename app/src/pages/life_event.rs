@@ -3,6 +3,7 @@
 
 use crate::components::error_summary::ErrorSummary;
 use crate::components::layout::{BackLink, Layout};
+use crate::components::questions::{date_fieldset, question_fieldset};
 use crate::components::step_by_step::step_by_step;
 use crate::domain::interaction::Kind;
 use crate::domain::journey::Answers;
@@ -77,27 +78,7 @@ pub fn LifeEventPage() -> impl IntoView {
                     <form method="get" class="ds-triage" id="triage">
                         <h2>"Tell us about your situation"</h2>
                         <p>"Answer what you can. We will only show the steps that apply to you. Your answers are not saved unless you start a plan."</p>
-                        {questions.iter().map(|q| {
-                            let current = answered.get(&q.id).map(str::to_owned);
-                            let hint_id = format!("{}-hint", q.id);
-                            view! {
-                                <fieldset class="ds-fieldset" aria-describedby=q.hint.as_ref().map(|_| hint_id.clone())>
-                                    <legend class="ds-fieldset__legend">{q.text.clone()}</legend>
-                                    {q.hint.clone().map(|h| view! { <p class="ds-hint" id=hint_id.clone()>{h}</p> })}
-                                    <div class="ds-radios ds-radios--inline">
-                                        {q.options.iter().map(|o| {
-                                            let id = format!("{}-{}", q.id, o.value);
-                                            view! {
-                                                <div class="ds-radios__item">
-                                                    <input class="ds-radios__input" type="radio" id=id.clone() name=q.id.clone() value=o.value.clone() checked=current.as_deref() == Some(o.value.as_str()) />
-                                                    <label class="ds-radios__label" for=id>{o.label.clone()}</label>
-                                                </div>
-                                            }
-                                        }).collect_view()}
-                                    </div>
-                                </fieldset>
-                            }
-                        }).collect_view()}
+                        {questions.iter().map(|q| question_fieldset(q, answered.get(&q.id))).collect_view()}
                         <button type="submit" class="ds-button ds-button--secondary" data-personalise-submit="">"Show my steps"</button>
                     </form>
                 })}
@@ -110,26 +91,7 @@ pub fn LifeEventPage() -> impl IntoView {
                     <input type="hidden" name="life_event" value=le.slug.clone() />
                     <input type="hidden" name="answers" value=answers.to_query() data-answers="" />
                     <input type="hidden" name="request_id" value=request_id() />
-                    {date_label.map(|label| view! {
-                        <fieldset class="ds-fieldset" role="group" aria-describedby="date-hint">
-                            <legend class="ds-fieldset__legend">{label}" (optional)"</legend>
-                            <p class="ds-hint" id="date-hint">"We use it to work out your deadlines. For example, 27 3 2027"</p>
-                            <div class="ds-date-input">
-                                <div class="ds-date-input__item">
-                                    <label class="ds-label" for="date-day">"Day"</label>
-                                    <input class="ds-input ds-input--2" id="date-day" name="day" inputmode="numeric" autocomplete="off" value=day.clone() />
-                                </div>
-                                <div class="ds-date-input__item">
-                                    <label class="ds-label" for="date-month">"Month"</label>
-                                    <input class="ds-input ds-input--2" id="date-month" name="month" inputmode="numeric" autocomplete="off" value=month.clone() />
-                                </div>
-                                <div class="ds-date-input__item">
-                                    <label class="ds-label" for="date-year">"Year"</label>
-                                    <input class="ds-input ds-input--4" id="date-year" name="year" inputmode="numeric" autocomplete="off" value=year.clone() />
-                                </div>
-                            </div>
-                        </fieldset>
-                    })}
+                    {date_label.map(|label| date_fieldset(label, "We use it to work out your deadlines. For example, 27 3 2027", day.clone(), month.clone(), year.clone()))}
                     <button type="submit" class="ds-button">{if has_plan { "Add to my plan" } else { "Start my plan" }}</button>
                 </form>
             </Personaliser>

@@ -7,8 +7,8 @@
 use super::{audit, plan_changed};
 use crate::forms::{fresh_reference, see_other, unavailable, Problem};
 use crate::AppState;
-use app::backend::{new_uuid, plan_journey, StaffSession, StoreError};
-use app::domain::interaction::{is_uuid, to_micros, Actor, Interaction, Kind, Via};
+use app::backend::{new_uuid, plan_journey, staff_interaction, StaffSession, StoreError};
+use app::domain::interaction::{is_uuid, Kind, Via};
 use app::domain::journey::Answers;
 use app::domain::plan::{parse_date_parts, PlanEvent, TaskKey};
 use app::domain::reference::Reference;
@@ -19,31 +19,6 @@ use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
 use time::OffsetDateTime;
-
-/// An interaction by this member of staff, on the channel they work on.
-fn staff_interaction(
-    session: &StaffSession,
-    kind: Kind,
-    reference: Option<&Reference>,
-    life_event: Option<&str>,
-    service: Option<&str>,
-) -> Interaction {
-    let now = to_micros(OffsetDateTime::now_utc());
-    Interaction {
-        id: new_uuid(),
-        occurred_at: now,
-        received_at: now,
-        kind,
-        via: session.channel,
-        actor: Actor::Staff(session.member.id.clone()),
-        life_event: life_event.map(str::to_owned),
-        service: service.map(str::to_owned),
-        area: None,
-        journey: reference.map(plan_journey),
-        query: None,
-        result_count: None,
-    }
-}
 
 fn plan_page(reference: &Reference) -> String {
     format!("/staff/plan?ref={}", reference.as_str())
@@ -226,20 +201,9 @@ pub async fn delete_plan(
         .respond_as(&state, &headers, Some(session))
         .await;
     }
-    match state.backend.store.delete_plan(&reference).await {
-        Ok(_) => {}
-        Err(e) => return unavailable(e).respond(&state, &headers).await,
+    if let Err(e) = crate::forms::delete_plan_and_forget(&state, &reference).await {
+        return unavailable(e).respond(&state, &headers).await;
     }
-    let journey = plan_journey(&reference);
-    if let Err(e) = state.backend.store.unlink_journey(&journey).await {
-        tracing::error!(error = %e, "unlinking a deleted plan's interactions failed");
-    }
-    state
-        .backend
-        .engine
-        .write()
-        .unwrap_or_else(|p| p.into_inner())
-        .forget(&journey);
     audit(&state, &session, "plan.deleted", reference.as_str(), "").await;
     see_other("/staff?done=deleted")
 }

@@ -178,28 +178,20 @@ impl TestApp {
 
     /// The single integer a query answers (a count, say).
     pub async fn scalar(&self, query: &str) -> i64 {
-        use sqlx::Connection;
-        if self.database_url.starts_with("postgres") {
-            let mut c = sqlx::PgConnection::connect(&self.database_url)
-                .await
-                .expect("connect");
-            sqlx::query_scalar(query)
-                .fetch_one(&mut c)
-                .await
-                .expect(query)
-        } else {
-            let mut c = sqlx::SqliteConnection::connect(&self.database_url)
-                .await
-                .expect("connect");
-            sqlx::query_scalar(query)
-                .fetch_one(&mut c)
-                .await
-                .expect(query)
-        }
+        self.one(query).await
     }
 
     /// The single text value a query answers.
     pub async fn scalar_text(&self, query: &str) -> String {
+        self.one(query).await
+    }
+
+    async fn one<T>(&self, query: &str) -> T
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    {
         use sqlx::Connection;
         if self.database_url.starts_with("postgres") {
             let mut c = sqlx::PgConnection::connect(&self.database_url)

@@ -10,13 +10,17 @@ use leptos_router::hooks::use_query_map;
 
 type KeyRow = (String, time::OffsetDateTime, Option<time::OffsetDateTime>);
 
-async fn load() -> Result<(Vec<StaffMember>, Vec<KeyRow>), ()> {
+/// Interactions written, failed and dropped since start-up.
+type Counts = (u64, u64, u64);
+
+async fn load() -> Result<(Vec<StaffMember>, Vec<KeyRow>, Counts), ()> {
     #[cfg(feature = "ssr")]
     {
         let backend = use_context::<crate::backend::Backend>().ok_or(())?;
         let staff = backend.staff.list_staff().await.map_err(|_| ())?;
         let keys = backend.store.list_api_keys().await.map_err(|_| ())?;
-        Ok((staff, keys))
+        let c = backend.recorder.counts();
+        Ok((staff, keys, (c.written, c.failed, c.dropped)))
     }
     #[cfg(not(feature = "ssr"))]
     Err(())
@@ -68,7 +72,7 @@ pub fn StaffAdmin() -> impl IntoView {
     let (email, name, key_name) = (value("email"), value("name"), value("key-name"));
     let my_id = me.map(|m| m.id).unwrap_or_default();
     let tables = Suspend::new(async move {
-        let Ok((staff, keys)) = load().await else {
+        let Ok((staff, keys, (written, failed, dropped))) = load().await else {
             return super::unavailable_body();
         };
         view! {
@@ -135,6 +139,12 @@ pub fn StaffAdmin() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <h2 id="recording">"Interaction recording on this server"</h2>
+            <dl class="ds-summary-list" aria-labelledby="recording">
+                <div class="ds-summary-list__row"><dt class="ds-summary-list__key">"Written since start-up"</dt><dd class="ds-summary-list__value" id="recorded-written">{written}</dd></div>
+                <div class="ds-summary-list__row"><dt class="ds-summary-list__key">"Failed (the database refused; see the log)"</dt><dd class="ds-summary-list__value" id="recorded-failed">{failed}</dd></div>
+                <div class="ds-summary-list__row"><dt class="ds-summary-list__key">"Dropped (the queue was full)"</dt><dd class="ds-summary-list__value" id="recorded-dropped">{dropped}</dd></div>
+            </dl>
         }
         .into_any()
     });

@@ -103,18 +103,24 @@ pub fn staff_results(catalogue: &Catalogue, query: &str, hits: &[Hit], act: bool
 }
 
 /// The form that records how a call ended, on the console and on a plan.
+/// On a plan, what the caller wanted starts as the plan's life event.
 pub fn outcome_form(
     catalogue: &Catalogue,
-    reference: Option<String>,
+    plan: Option<(String, String)>,
     problem: Option<&FormProblemView>,
 ) -> AnyView {
     let value = |k: &str| problem.and_then(|p| p.value(k)).unwrap_or_default();
-    let (about, action, resolved, channel) = (
-        value("about"),
-        value("action"),
-        value("resolved"),
-        value("channel"),
-    );
+    let (reference, life_event) = plan.unzip();
+    // After this form's own error, what was chosen stays as it was.
+    let own_error = problem.is_some_and(|p| p.field.starts_with("outcome"));
+    let about = match value("about") {
+        v if v.is_empty() && !own_error => life_event
+            .filter(|le| !le.is_empty())
+            .map(|le| format!("life_event:{le}"))
+            .unwrap_or_default(),
+        v => v,
+    };
+    let (action, resolved, channel) = (value("action"), value("resolved"), value("channel"));
     let error = problem
         .filter(|p| p.field.starts_with("outcome"))
         .map(|p| p.message.clone());
@@ -285,17 +291,16 @@ fn search_for(q: &str, act: bool) -> AnyView {
             };
             if !query.trim().is_empty() {
                 if let Some(s) = crate::queries::staff_session() {
-                    let mut i = crate::backend::citizen_interaction(
+                    b.recorder.record(crate::backend::interaction_now(
                         crate::domain::interaction::Kind::Search,
+                        s.channel,
+                        crate::domain::interaction::Actor::Staff(s.member.id),
                         None,
                         None,
                         None,
                         Some(&query),
                         Some(hits.len() as u32),
-                    );
-                    i.via = s.channel;
-                    i.actor = crate::domain::interaction::Actor::Staff(s.member.id);
-                    b.recorder.record(i);
+                    ));
                 }
             }
             staff_results(&b.catalogue, &query, &hits, act)

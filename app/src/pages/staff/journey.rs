@@ -4,6 +4,7 @@
 
 use super::StaffLayout;
 use crate::components::error_summary::ErrorSummary;
+use crate::components::questions::{date_fieldset, question_fieldset};
 use crate::domain::journey::Answers;
 use crate::queries::{form_problem, request_id, set_status, with_catalogue};
 use leptos::prelude::*;
@@ -100,45 +101,8 @@ pub fn StaffJourney() -> impl IntoView {
                 <input type="hidden" name="request_id" value=request_id() />
                 {reference.clone().map(|r| view! { <input type="hidden" name="reference" value=r /> })}
                 <p>"Ask the caller. Leave a question unanswered if they are not sure: every task that might apply is then kept."</p>
-                {le.questions.iter().map(|q| {
-                    let current = answer(&q.id);
-                    view! {
-                        <fieldset class="ds-fieldset">
-                            <legend class="ds-fieldset__legend">{q.text.clone()}</legend>
-                            <div class="ds-radios ds-radios--inline">
-                                {q.options.iter().map(|o| {
-                                    let id = format!("{}-{}", q.id, o.value);
-                                    view! {
-                                        <div class="ds-radios__item">
-                                            <input class="ds-radios__input" type="radio" id=id.clone() name=q.id.clone() value=o.value.clone() checked=current.as_deref() == Some(o.value.as_str()) />
-                                            <label class="ds-radios__label" for=id>{o.label.clone()}</label>
-                                        </div>
-                                    }
-                                }).collect_view()}
-                            </div>
-                        </fieldset>
-                    }
-                }).collect_view()}
-                {le.event_date_label.clone().map(|label| view! {
-                    <fieldset class="ds-fieldset" role="group" aria-describedby="date-hint">
-                        <legend class="ds-fieldset__legend">{label}" (optional)"</legend>
-                        <p class="ds-hint" id="date-hint">"Deadlines are worked out from it. For example, 27 3 2027"</p>
-                        <div class="ds-date-input">
-                            <div class="ds-date-input__item">
-                                <label class="ds-label" for="date-day">"Day"</label>
-                                <input class="ds-input ds-input--2" id="date-day" name="day" inputmode="numeric" autocomplete="off" value=day />
-                            </div>
-                            <div class="ds-date-input__item">
-                                <label class="ds-label" for="date-month">"Month"</label>
-                                <input class="ds-input ds-input--2" id="date-month" name="month" inputmode="numeric" autocomplete="off" value=month />
-                            </div>
-                            <div class="ds-date-input__item">
-                                <label class="ds-label" for="date-year">"Year"</label>
-                                <input class="ds-input ds-input--4" id="date-year" name="year" inputmode="numeric" autocomplete="off" value=year />
-                            </div>
-                        </div>
-                    </fieldset>
-                })}
+                {le.questions.iter().map(|q| question_fieldset(q, answer(&q.id).as_deref())).collect_view()}
+                {le.event_date_label.clone().map(|label| date_fieldset(label, "Deadlines are worked out from it. For example, 27 3 2027", day, month, year))}
                 <button type="submit" class="ds-button">{button}</button>
             </form>
         }

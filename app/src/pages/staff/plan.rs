@@ -141,7 +141,14 @@ fn body(m: StaffPlanModel, done: Option<String>) -> AnyView {
     let (n, total) = m.plan.progress();
     let reference = m.reference.clone();
     let summary = summary_text(&m.plan);
-    let outcome = with_catalogue(|c| outcome_form(c, Some(reference.clone()), problem.as_ref()));
+    let first_event = m.plan.events.first().map(|e| e.life_event.clone());
+    let outcome = with_catalogue(|c| {
+        outcome_form(
+            c,
+            Some((reference.clone(), first_event.unwrap_or_default())),
+            problem.as_ref(),
+        )
+    });
     let message = match done.as_deref() {
         Some("created") => Some(format!(
             "Plan created. Read the reference to the caller: {}",
