@@ -226,7 +226,8 @@ fn service_doc(c: &Catalogue, s: &Service) -> ServiceDoc {
 #[utoipa::path(get, path = "/api/v1/services", tag = "catalogue",
     responses((status = 200, description = "Every service", body = ServiceList)))]
 pub async fn services(State(state): State<AppState>) -> Response {
-    let c = &state.backend.catalogue;
+    let backend = state.backend();
+    let c = &backend.catalogue;
     let content: Vec<ServiceDoc> = c.services().iter().map(|s| service_doc(c, s)).collect();
     Json(ServiceList {
         total_items: content.len(),
@@ -243,7 +244,8 @@ pub async fn services(State(state): State<AppState>) -> Response {
         (status = 404, description = "No such service", body = ApiError),
     ))]
 pub async fn service(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
-    let c = &state.backend.catalogue;
+    let backend = state.backend();
+    let c = &backend.catalogue;
     match c.service(&slug) {
         Some(s) => Json(service_doc(c, s)).into_response(),
         None => error(
@@ -258,7 +260,7 @@ pub async fn service(State(state): State<AppState>, Path(slug): Path<String>) ->
     responses((status = 200, description = "Every area", body = AreaList)))]
 pub async fn areas(State(state): State<AppState>) -> Response {
     let areas = state
-        .backend
+        .backend()
         .catalogue
         .place
         .areas
@@ -303,7 +305,8 @@ pub async fn suggestions(
     State(state): State<AppState>,
     Query(q): Query<SuggestionQuery>,
 ) -> Response {
-    let c = &state.backend.catalogue;
+    let backend = state.backend();
+    let c = &backend.catalogue;
     if let Some(s) = &q.service {
         if c.service(s).is_none() {
             return error(
@@ -348,7 +351,7 @@ pub async fn suggestions(
         exclude: Vec::new(),
     };
     Json(SuggestionList {
-        suggestions: state.backend.suggest(&ctx, limit),
+        suggestions: state.backend().suggest(&ctx, limit),
     })
     .into_response()
 }
@@ -372,7 +375,7 @@ async fn partner(state: &AppState, headers: &HeaderMap) -> Result<String, Respon
         );
         return Err(r);
     };
-    match state.backend.store.api_key_name(&key_hash(key)).await {
+    match state.backend().store.api_key_name(&key_hash(key)).await {
         Ok(Some(name)) => Ok(name),
         Ok(None) => Err(error(
             StatusCode::UNAUTHORIZED,
@@ -447,7 +450,7 @@ pub async fn record(
             })
             .and_then(|s| {
                 s.check(
-                    &state.backend.catalogue,
+                    &state.backend().catalogue,
                     Actor::Partner(partner.clone()),
                     now,
                 )
@@ -471,9 +474,9 @@ pub async fn record(
         )
             .into_response();
     }
-    match state.backend.store.record(&batch).await {
+    match state.backend().store.record(&batch).await {
         Ok(new) => {
-            learn(&state.backend.engine, &batch, &new);
+            learn(&state.backend().engine, &batch, &new);
             let accepted = new.iter().filter(|n| **n).count();
             Json(Recorded {
                 accepted,

@@ -150,7 +150,7 @@ pub async fn render_page_as(
     problem: Option<FormProblem>,
     extensions: axum::http::Extensions,
 ) -> Response {
-    let backend = state.backend.clone();
+    let backend = state.backend().clone();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
@@ -202,7 +202,8 @@ pub async fn start(
     headers: HeaderMap,
     Form(form): Form<StartForm>,
 ) -> Response {
-    let catalogue = &state.backend.catalogue;
+    let backend = state.backend();
+    let catalogue = &backend.catalogue;
     let Some(le) = catalogue.life_event(&form.life_event) else {
         return Problem::new(
             StatusCode::NOT_FOUND,
@@ -247,7 +248,8 @@ pub async fn start(
         event_date,
     };
     let now = OffsetDateTime::now_utc();
-    let store = &state.backend.store;
+    let backend = state.backend();
+    let store = &backend.store;
 
     if let Some(reference) = plan_reference(&headers) {
         let had = match store.plan(&reference).await {
@@ -359,7 +361,8 @@ pub async fn tick(
             .await
         }
     };
-    let store = &state.backend.store;
+    let backend = state.backend();
+    let store = &backend.store;
     let plan = match store.plan(&reference).await {
         Ok(Some(p)) => p,
         Ok(None) => {
@@ -375,7 +378,7 @@ pub async fn tick(
         Err(e) => return unavailable(e).respond(&state, &headers).await,
     };
     let key = match TaskKey::parse(&form.task) {
-        Some(k) if plan.has_task(&state.backend.catalogue, &k) => k,
+        Some(k) if plan.has_task(&state.backend().catalogue, &k) => k,
         _ => {
             return Problem::new(
                 StatusCode::BAD_REQUEST,
@@ -405,7 +408,7 @@ pub async fn tick(
                 Some(&key.service),
             );
             let label = state
-                .backend
+                .backend()
                 .catalogue
                 .service(&key.service)
                 .map_or_else(|| key.service.clone(), |s| s.name.clone());
@@ -432,7 +435,7 @@ pub async fn tick(
             plan.done.remove(&key);
         }
         let (n, total) = plan
-            .view(&state.backend.catalogue, OffsetDateTime::now_utc().date())
+            .view(&state.backend().catalogue, OffsetDateTime::now_utc().date())
             .progress();
         return Json(serde_json::json!({
             "task": key.to_string(),
@@ -479,7 +482,7 @@ pub async fn resume(
                 .await
         }
     };
-    match state.backend.store.plan(&reference).await {
+    match state.backend().store.plan(&reference).await {
         Ok(Some(_)) => plan_saved(&state, &headers, &reference, false),
         Ok(None) => {
             Problem::new(
@@ -503,13 +506,13 @@ pub(crate) async fn delete_plan_and_forget(
     state: &AppState,
     reference: &Reference,
 ) -> Result<(), StoreError> {
-    state.backend.store.delete_plan(reference).await?;
+    state.backend().store.delete_plan(reference).await?;
     let journey = plan_journey(reference);
-    if let Err(e) = state.backend.store.unlink_journey(&journey).await {
+    if let Err(e) = state.backend().store.unlink_journey(&journey).await {
         tracing::error!(error = %e, "unlinking a deleted plan's interactions failed");
     }
     state
-        .backend
+        .backend()
         .engine
         .write()
         .unwrap_or_else(|p| p.into_inner())
@@ -546,7 +549,7 @@ fn record(
     life_event: &str,
     service: Option<&str>,
 ) {
-    state.backend.recorder.record(citizen_interaction(
+    state.backend().recorder.record(citizen_interaction(
         kind,
         Some(plan_journey(reference)),
         Some(life_event),
@@ -629,7 +632,8 @@ pub async fn start_service(
     axum::extract::Path(slug): axum::extract::Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let catalogue = &state.backend.catalogue;
+    let backend = state.backend();
+    let catalogue = &backend.catalogue;
     let Some(service) = catalogue.service(&slug) else {
         return see_other(&format!("/services/{}", percent_path(&slug)));
     };
@@ -640,7 +644,7 @@ pub async fn start_service(
     let Some(url) = online.or_else(|| service.url.clone()) else {
         return see_other(&format!("/services/{}", service.slug));
     };
-    state.backend.recorder.record(citizen_interaction(
+    state.backend().recorder.record(citizen_interaction(
         Kind::ServiceStarted,
         app::backend::journey_of(&headers),
         None,

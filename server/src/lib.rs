@@ -12,6 +12,7 @@ pub mod staff;
 pub mod storage;
 
 use app::backend::Backend;
+use app::domain::catalogue::Catalogue;
 use app::domain::search::SearchIndex;
 use app::domain::suggest::Engine;
 use axum::extract::{FromRef, State};
@@ -38,14 +39,47 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// A full batch of interactions for the API.
 pub const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
+/// The backend as it is now. An admin can reload the catalogue while the
+/// server runs; each request works on the snapshot it started with, so a
+/// page never mixes two catalogues.
+#[derive(Clone)]
+pub struct LiveBackend(Arc<std::sync::RwLock<Backend>>);
+
+impl LiveBackend {
+    pub fn new(backend: Backend) -> Self {
+        LiveBackend(Arc::new(std::sync::RwLock::new(backend)))
+    }
+
+    /// A snapshot (a handful of reference-counted pointers).
+    pub fn now(&self) -> Backend {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Swaps in a new catalogue with its search index and the suggestion
+    /// engine rebuilt for it, together.
+    fn replace(&self, catalogue: Arc<Catalogue>, search: Arc<SearchIndex>, engine: Engine) {
+        let mut b = self.0.write().unwrap_or_else(|p| p.into_inner());
+        *b.engine.write().unwrap_or_else(|p| p.into_inner()) = engine;
+        b.catalogue = catalogue;
+        b.search = search;
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub backend: Backend,
+    pub live: LiveBackend,
     pub config: Arc<Config>,
     pub resume_limiter: Arc<RateLimiter>,
     pub login_limiter: Arc<RateLimiter>,
     pub recorder_stats: Arc<recorder::RecorderStats>,
+}
+
+impl AppState {
+    /// The backend for this request: see [`LiveBackend`].
+    pub fn backend(&self) -> Backend {
+        self.live.now()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -74,23 +108,16 @@ pub async fn build(config: Config) -> Result<Router, StartError> {
     ));
     let recorder = recorder::start(store.clone(), engine.clone());
     let recorder_stats = recorder.stats.clone();
-    retention::start(
-        store.clone(),
-        staff.clone(),
-        catalogue.clone(),
-        engine.clone(),
-        config.retention_months,
-    );
     let state = AppState {
         leptos_options: config.leptos_options(),
-        backend: Backend {
+        live: LiveBackend::new(Backend {
             store,
             catalogue,
             search,
             engine,
             recorder: Arc::new(recorder),
             staff,
-        },
+        }),
         resume_limiter: Arc::new(RateLimiter::new(
             config.resume_attempts,
             Duration::from_secs(15 * 60),
@@ -101,7 +128,26 @@ pub async fn build(config: Config) -> Result<Router, StartError> {
         recorder_stats,
         config: Arc::new(config),
     };
+    retention::start(state.live.clone(), state.config.retention_months);
     Ok(router(state))
+}
+
+/// Reads the catalogue files again and, if they are valid, swaps in the new
+/// catalogue, its search index and a suggestion engine rebuilt from the
+/// stored interactions. On problems nothing changes. Answers the number of
+/// life events and services now served. (Interactions recorded while the
+/// engine is rebuilt reach it at the next rebuild or restart.)
+pub async fn reload_catalogue(state: &AppState) -> Result<(usize, usize), StartError> {
+    let dir = state.config.catalogue_dir.clone();
+    let catalogue = tokio::task::spawn_blocking(move || catalogue_files::load(&dir))
+        .await
+        .map_err(|e| StartError::Io(std::io::Error::other(e)))??;
+    let catalogue = Arc::new(catalogue);
+    let search = Arc::new(SearchIndex::new(&catalogue));
+    let engine = learned_engine(&catalogue, state.backend().store.as_ref()).await?;
+    let counts = (catalogue.life_events().len(), catalogue.services().len());
+    state.live.replace(catalogue, search, engine);
+    Ok(counts)
 }
 
 /// Rebuilds what the suggestion engine knows from stored interactions.
@@ -117,7 +163,7 @@ pub async fn learned_engine(
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.backend.store.ping().await {
+    match state.backend().store.ping().await {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
@@ -130,13 +176,13 @@ async fn server_fns(
     State(state): State<AppState>,
     req: axum::extract::Request,
 ) -> impl IntoResponse {
-    let backend = state.backend.clone();
-    leptos_axum::handle_server_fns_with_context(move || provide_context(backend.clone()), req).await
+    let live = state.live.clone();
+    leptos_axum::handle_server_fns_with_context(move || provide_context(live.now()), req).await
 }
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
-    let backend = state.backend.clone();
+    let live = state.live.clone();
     let options = state.leptos_options.clone();
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let pkg = Router::new()
@@ -145,7 +191,7 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=3600"),
         ));
-    let fallback_backend = backend.clone();
+    let fallback_live = live.clone();
     let (api, openapi) = api::routes();
     let openapi = openapi
         .to_json()
@@ -170,11 +216,11 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(backend.clone()),
+            move || provide_context(live.now()),
             move || app::shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            move || provide_context(fallback_backend.clone()),
+            move || provide_context(fallback_live.now()),
             app::shell,
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

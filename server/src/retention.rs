@@ -6,23 +6,19 @@
 use app::backend::{StaffStore, Store};
 use app::domain::catalogue::Catalogue;
 use app::domain::suggest::Engine;
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 use std::time::Duration;
 use time::OffsetDateTime;
 
-pub fn start(
-    store: Arc<dyn Store>,
-    staff: Arc<dyn StaffStore>,
-    catalogue: Arc<Catalogue>,
-    engine: Arc<RwLock<Engine>>,
-    months: u32,
-) {
+pub fn start(live: crate::LiveBackend, months: u32) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            purge(store.as_ref(), &catalogue, &engine, months).await;
-            sweep_sessions(staff.as_ref()).await;
+            // The catalogue as it is now: an admin may have reloaded it.
+            let b = live.now();
+            purge(b.store.as_ref(), &b.catalogue, &b.engine, months).await;
+            sweep_sessions(b.staff.as_ref()).await;
         }
     });
 }

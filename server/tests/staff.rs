@@ -103,6 +103,12 @@ const MATRIX: &[(&str, &str, &str, Access)] = &[
         Access::Admin,
     ),
     (
+        "POST",
+        "/staff/admin/catalogue/reload",
+        "/staff/admin/catalogue/reload",
+        Access::Admin,
+    ),
+    (
         "GET",
         "/staff/admin/audit",
         "/staff/admin/audit?action=plan.",
@@ -1100,4 +1106,81 @@ async fn the_command_line_adds_staff_reading_the_password_from_stdin() {
         "",
     );
     assert_eq!(code, Some(2));
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_admin_reloads_an_edited_catalogue_and_a_broken_one_changes_nothing() {
+    let files = tempfile::tempdir().unwrap();
+    copy_dir(&common::catalogue_dir(), files.path());
+    let dir = files.path().to_owned();
+    let app = TestApp::spawn_with(common::Db::Sqlite, |c| c.catalogue_dir = dir)
+        .await
+        .unwrap();
+    let password = app.staff("ada@fernhallow.example", Role::Admin).await;
+    let admin = app.signed_in("ada@fernhallow.example", &password).await;
+    let citizen = app.client();
+    let page = || async {
+        get_text(&citizen, &app.url("/services/council-tax-moving"))
+            .await
+            .1
+    };
+    assert!(page().await.contains("moving (council tax)"));
+
+    // An editor renames a service; the reload serves it at once.
+    let council = files.path().join("services/council.toml");
+    let text = std::fs::read_to_string(&council).unwrap();
+    std::fs::write(
+        &council,
+        text.replace(
+            "name = \"Tell us you're moving (council tax)\"",
+            "name = \"Tell council tax you are moving\"",
+        ),
+    )
+    .unwrap();
+    assert!(!page().await.contains("Tell council tax you are moving"));
+    let r = post(&admin, &app.url("/staff/admin/catalogue/reload"), &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        "/staff/admin?done=catalogue_reloaded"
+    );
+    assert!(page().await.contains("Tell council tax you are moving"));
+    let (_, search) = get_text(&citizen, &app.url("/search?q=council%20tax")).await;
+    assert!(
+        search.contains("Tell council tax you are moving"),
+        "the search index too"
+    );
+
+    // A broken edit is refused, naming the file, and nothing changes.
+    let text = std::fs::read_to_string(&council).unwrap();
+    std::fs::write(
+        &council,
+        text.replace(
+            "name = \"Tell council tax you are moving\"",
+            "name = \"Half-finished edit\"\nrelated = [\"no-such-service\"]",
+        ),
+    )
+    .unwrap();
+    let r = post(&admin, &app.url("/staff/admin/catalogue/reload"), &[]).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("was not reloaded"), "{body}");
+    assert!(body.contains("council.toml"), "names the file: {body}");
+    assert!(page().await.contains("Tell council tax you are moving"));
+
+    let (_, audit) = get_text(&admin, &app.url("/staff/admin/audit?action=catalogue.")).await;
+    assert!(audit.contains("catalogue.reloaded") && audit.contains("catalogue.reload_refused"));
 }

@@ -307,7 +307,8 @@ impl Engine {
 
         let mut out = Vec::new();
         for (b, slug) in self.slugs.iter().enumerate() {
-            if excluded(slug) {
+            // A service the catalogue no longer has (it was just reloaded).
+            if excluded(slug) || catalogue.service(slug).is_none() {
                 continue;
             }
             let b = b as u16;

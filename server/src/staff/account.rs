@@ -81,7 +81,8 @@ pub async fn login(
             .respond(&state, &headers)
             .await;
     }
-    let staff = &state.backend.staff;
+    let backend = state.backend();
+    let staff = &backend.staff;
     let now = OffsetDateTime::now_utc();
     let failures = match staff
         .login_failures_since(&email, now - time::Duration::hours(1))
@@ -163,7 +164,7 @@ pub async fn logout(
     State(state): State<AppState>,
     Extension(session): Extension<StaffSession>,
 ) -> Response {
-    if let Err(e) = state.backend.staff.end_session(&session.token_hash).await {
+    if let Err(e) = state.backend().staff.end_session(&session.token_hash).await {
         tracing::error!(error = %e, "ending a session failed");
     }
     audit(
@@ -198,7 +199,8 @@ pub async fn change_password(
     let problem = |status, field: &str, message: String| {
         Problem::new(status, "/staff/account", field, message)
     };
-    let staff = &state.backend.staff;
+    let backend = state.backend();
+    let staff = &backend.staff;
     let account = match staff.staff_by_id(&session.member.id).await {
         Ok(Some(a)) => a,
         Ok(None) => return see_other("/staff/login"),
@@ -268,7 +270,8 @@ pub async fn end_sessions(
     Extension(session): Extension<StaffSession>,
     Form(form): Form<EndForm>,
 ) -> Response {
-    let staff = &state.backend.staff;
+    let backend = state.backend();
+    let staff = &backend.staff;
     if form.session == "others" {
         return match staff
             .end_sessions_of(&session.member.id, Some(&session.token_hash))
@@ -357,7 +360,7 @@ pub async fn set_channel(
         }
     };
     if let Err(e) = state
-        .backend
+        .backend()
         .staff
         .set_session_channel(&session.token_hash, channel)
         .await

@@ -84,7 +84,7 @@ pub async fn create_staff(
             .await;
     };
     match add_staff(
-        state.backend.staff.as_ref(),
+        state.backend().staff.as_ref(),
         &form.email,
         &form.name,
         role,
@@ -141,7 +141,8 @@ pub async fn update_staff(
     Extension(session): Extension<StaffSession>,
     Form(form): Form<UpdateForm>,
 ) -> Response {
-    let staff = &state.backend.staff;
+    let backend = state.backend();
+    let staff = &backend.staff;
     let target = match staff.staff_by_id(&form.id).await {
         Ok(Some(a)) => a.member,
         Ok(None) => {
@@ -280,7 +281,7 @@ pub async fn create_key(
     }
     let key = crate::api::new_key();
     match state
-        .backend
+        .backend()
         .store
         .create_api_key(
             &name,
@@ -340,7 +341,7 @@ pub async fn revoke_key(
     Form(form): Form<KeyForm>,
 ) -> Response {
     match state
-        .backend
+        .backend()
         .store
         .revoke_api_key(form.name.trim(), OffsetDateTime::now_utc())
         .await
@@ -360,5 +361,62 @@ pub async fn revoke_key(
             .await
         }
         Err(e) => unavailable(e).respond(&state, &headers).await,
+    }
+}
+
+/// Reads the catalogue files again, after an editor has changed them, and
+/// serves them if they are valid. If not, the page lists every problem and
+/// the catalogue in use stays as it was. Only this server reloads: with
+/// several, reload each (or restart them in turn).
+pub async fn reload_catalogue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(session): Extension<StaffSession>,
+) -> Response {
+    match crate::reload_catalogue(&state).await {
+        Ok((life_events, services)) => {
+            audit(
+                &state,
+                &session,
+                "catalogue.reloaded",
+                "catalogue",
+                format!("{life_events} life events, {services} services"),
+            )
+            .await;
+            see_other("/staff/admin?done=catalogue_reloaded")
+        }
+        Err(crate::StartError::Catalogue(errors)) => {
+            audit(
+                &state,
+                &session,
+                "catalogue.reload_refused",
+                "catalogue",
+                format!("{} problems", errors.0.len()),
+            )
+            .await;
+            let problems = errors
+                .0
+                .iter()
+                .map(|e| ("catalogue-problem".to_owned(), e.to_string()))
+                .collect();
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                PAGE,
+                "catalogue",
+                format!(
+                    "The catalogue was not reloaded because its files have {} problem{}. Nothing has changed.",
+                    errors.0.len(),
+                    if errors.0.len() == 1 { "" } else { "s" }
+                ),
+            )
+            .with_values(problems)
+            .respond_as(&state, &headers, Some(session))
+            .await
+        }
+        Err(e) => {
+            unavailable(StoreError::Database(e.to_string()))
+                .respond(&state, &headers)
+                .await
+        }
     }
 }

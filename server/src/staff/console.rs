@@ -72,7 +72,7 @@ pub async fn open_plan(
         Ok(r) => r,
         Err(res) => return res,
     };
-    match state.backend.store.plan(&reference).await {
+    match state.backend().store.plan(&reference).await {
         Ok(Some(_)) => {
             audit(&state, &session, "plan.opened", reference.as_str(), "").await;
             see_other(&plan_page(&reference))
@@ -115,7 +115,8 @@ pub async fn tick(
                 .await
         }
     };
-    let store = &state.backend.store;
+    let backend = state.backend();
+    let store = &backend.store;
     let plan = match store.plan(&reference).await {
         Ok(Some(p)) => p,
         Ok(None) => {
@@ -125,7 +126,8 @@ pub async fn tick(
         }
         Err(e) => return unavailable(e).respond(&state, &headers).await,
     };
-    let catalogue = &state.backend.catalogue;
+    let backend = state.backend();
+    let catalogue = &backend.catalogue;
     let key = match TaskKey::parse(&form.task) {
         Some(k) if plan.has_task(catalogue, &k) => k,
         _ => {
@@ -155,7 +157,7 @@ pub async fn tick(
     } else {
         (Kind::TaskUnticked, "unticked")
     };
-    state.backend.recorder.record(staff_interaction(
+    state.backend().recorder.record(staff_interaction(
         &session,
         kind,
         Some(&reference),
@@ -223,7 +225,8 @@ pub async fn save_journey(
             .map(|(_, v)| v.trim().to_owned())
             .unwrap_or_default()
     };
-    let catalogue = &state.backend.catalogue;
+    let backend = state.backend();
+    let catalogue = &backend.catalogue;
     let Some(le) = catalogue.life_event(&field("life_event")) else {
         return Problem::new(
             StatusCode::NOT_FOUND,
@@ -267,7 +270,8 @@ pub async fn save_journey(
         answers,
         event_date,
     };
-    let store = &state.backend.store;
+    let backend = state.backend();
+    let store = &backend.store;
     let now = OffsetDateTime::now_utc();
     if let Some(reference) = reference {
         let existing = match store.plan(&reference).await {
@@ -294,7 +298,7 @@ pub async fn save_journey(
         } else {
             "added_life_event"
         };
-        state.backend.recorder.record(staff_interaction(
+        state.backend().recorder.record(staff_interaction(
             &session,
             if had {
                 Kind::TriageAnswered
@@ -330,7 +334,7 @@ pub async fn save_journey(
             .await
         {
             Ok(reference) => {
-                state.backend.recorder.record(staff_interaction(
+                state.backend().recorder.record(staff_interaction(
                     &session,
                     Kind::PlanStarted,
                     Some(&reference),
@@ -387,7 +391,8 @@ pub async fn offer(
         Err(res) => return res,
     };
     let page = plan_page(&reference);
-    let Some(service) = state.backend.catalogue.service(&form.service) else {
+    let backend = state.backend();
+    let Some(service) = backend.catalogue.service(&form.service) else {
         return Problem::new(
             StatusCode::BAD_REQUEST,
             page,
@@ -411,7 +416,7 @@ pub async fn offer(
             .await
         }
     };
-    match state.backend.store.plan(&reference).await {
+    match state.backend().store.plan(&reference).await {
         Ok(Some(_)) => {}
         Ok(None) => {
             return no_plan(&form.reference)
@@ -427,9 +432,9 @@ pub async fn offer(
         None,
         Some(&service.slug),
     );
-    state.backend.recorder.record(shown);
+    state.backend().recorder.record(shown);
     if taken {
-        state.backend.recorder.record(staff_interaction(
+        state.backend().recorder.record(staff_interaction(
             &session,
             Kind::SuggestionTaken,
             Some(&reference),
@@ -505,7 +510,8 @@ pub async fn outcome(
     let bad = |field: &str, m: &str| {
         Problem::new(StatusCode::BAD_REQUEST, page.clone(), field, m).with_values(values.clone())
     };
-    let catalogue = &state.backend.catalogue;
+    let backend = state.backend();
+    let catalogue = &backend.catalogue;
     // `about` is `life_event:SLUG` or `service:SLUG`.
     let (life_event, service) = match form.about.split_once(':') {
         Some(("life_event", s)) if catalogue.life_event(s).is_some() => (Some(s.to_owned()), None),
@@ -559,7 +565,7 @@ pub async fn outcome(
         resolved,
         plan: reference.as_ref().map(plan_journey),
     };
-    match state.backend.staff.record_outcome(&outcome).await {
+    match state.backend().staff.record_outcome(&outcome).await {
         Ok(true) => {
             audit(
                 &state,

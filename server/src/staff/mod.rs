@@ -98,6 +98,12 @@ pub const ROUTES: &[StaffRoute] = &[
         Some(Administer),
         Form,
     ),
+    route(
+        "POST",
+        "/staff/admin/catalogue/reload",
+        Some(Administer),
+        Form,
+    ),
     route("GET", "/staff/admin/audit", Some(Administer), Page),
 ];
 
@@ -122,6 +128,7 @@ pub fn router() -> axum::Router<AppState> {
             "/staff/admin/staff/update" => post(admin::update_staff),
             "/staff/admin/api-keys" => post(admin::create_key),
             "/staff/admin/api-keys/revoke" => post(admin::revoke_key),
+            "/staff/admin/catalogue/reload" => post(admin::reload_catalogue),
             other => panic!("staff route {other} has no handler"),
         };
         r = r.route(rt.path, handler);
@@ -244,7 +251,8 @@ pub async fn current_session(
         return None;
     }
     let hash = token_hash(token);
-    let staff = &state.backend.staff;
+    let backend = state.backend();
+    let staff = &backend.staff;
     let SessionRecord {
         account,
         created_at: created,
@@ -398,7 +406,7 @@ pub async fn audit(
         detail: detail.into(),
         address: session.address.clone(),
     };
-    if let Err(e) = state.backend.staff.audit(&entry).await {
+    if let Err(e) = state.backend().staff.audit(&entry).await {
         tracing::error!(error = %e, action, "audit write failed");
     }
 }
@@ -419,7 +427,7 @@ pub async fn plan_changed(
         detail: detail.into(),
     };
     if let Err(e) = state
-        .backend
+        .backend()
         .staff
         .add_plan_change(reference, &change)
         .await

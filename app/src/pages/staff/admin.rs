@@ -44,6 +44,37 @@ fn role_select(id: String, name: &'static str, current: Option<Role>) -> impl In
     }
 }
 
+/// What the catalogue holds now, and the button that reads its files again.
+fn catalogue_section(problem: Option<&crate::queries::FormProblemView>) -> impl IntoView {
+    let (life_events, services) =
+        crate::queries::with_catalogue(|c| (c.life_events().len(), c.services().len()))
+            .unwrap_or_default();
+    let problems: Vec<String> = problem
+        .filter(|p| p.field == "catalogue")
+        .map(|p| {
+            p.values
+                .iter()
+                .filter(|(k, _)| k == "catalogue-problem")
+                .map(|(_, v)| v.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    view! {
+        <h2 id="catalogue">"Catalogue"</h2>
+        <p>{format!("This server serves {life_events} life events and {services} services.")}</p>
+        {(!problems.is_empty()).then(|| view! {
+            <div class="ds-form-group ds-form-group--error">
+                <p class="ds-error-message">"Problems in the catalogue files:"</p>
+                <ul id="catalogue-problems">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            </div>
+        })}
+        <form method="post" action="/staff/admin/catalogue/reload" class="ds-form">
+            <p class="ds-hint" id="reload-hint">"After the catalogue files have been edited: reads them again and, if they are valid, serves them straight away. If they have problems, they are listed here and nothing changes. With several servers, reload each one."</p>
+            <button type="submit" class="ds-button ds-button--secondary" aria-describedby="reload-hint">"Reload the catalogue"</button>
+        </form>
+    }
+}
+
 #[component]
 pub fn StaffAdmin() -> impl IntoView {
     let me = signed_in();
@@ -158,6 +189,7 @@ pub fn StaffAdmin() -> impl IntoView {
                 "enabled" => "Account enabled.",
                 "password_reset" => "Password reset; the account’s sessions have ended.",
                 "key_revoked" => "API key revoked.",
+                "catalogue_reloaded" => "Catalogue reloaded: this server now serves the files as they are.",
                 _ => "Done.",
             }))}
             {fresh.map(|(name, key)| view! {
@@ -169,6 +201,7 @@ pub fn StaffAdmin() -> impl IntoView {
             <h1>"Administration"</h1>
             <p><a href="/staff/admin/audit">"View the audit log"</a></p>
             <Suspense>{tables}</Suspense>
+            {catalogue_section(problem.as_ref())}
             <h2>"Add a member of staff"</h2>
             <form method="post" action="/staff/admin/staff" class="ds-form" novalidate>
                 {text_field("new-email", "email", "Email address", None, email, email_error, "email", "off")}
