@@ -155,6 +155,7 @@ pub fn StaffAdmin() -> impl IntoView {
                 <caption class="ds-visually-hidden">"Partner API keys"</caption>
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Created"</th><th scope="col">"Status"</th><th scope="col"><span class="ds-visually-hidden">"Action"</span></th></tr></thead>
                 <tbody>
+                    {keys.is_empty().then(|| view! { <tr><td colspan="4">"No partner API keys yet."</td></tr> })}
                     {keys.into_iter().map(|(name, created, revoked)| view! {
                         <tr>
                             <td>{name.clone()}</td>
