@@ -128,6 +128,21 @@ pub struct SessionRecord {
     pub channel: crate::domain::interaction::Via,
 }
 
+impl StaffSession {
+    /// An audit log line for something this member of staff does now.
+    pub fn audit_entry(&self, action: &str, target: &str, detail: impl Into<String>) -> AuditEntry {
+        AuditEntry {
+            at: OffsetDateTime::now_utc(),
+            staff_id: self.member.id.clone(),
+            staff_email: self.member.email.clone(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            detail: detail.into(),
+            address: self.address.clone(),
+        }
+    }
+}
+
 /// A partner API key just created, shown once on the admin page.
 #[derive(Clone, Debug)]
 pub struct NewApiKey {
@@ -218,6 +233,7 @@ pub trait StaffStore: Send + Sync + 'static {
     /// False when an outcome with this id is already stored (a retry).
     async fn record_outcome(&self, outcome: &CallOutcome) -> Result<bool, StoreError>;
 
+    /// Notes a change in a plan's history, unless it repeats the latest.
     async fn add_plan_change(
         &self,
         reference: &Reference,
@@ -293,6 +309,14 @@ pub fn journey_of(headers: &http::HeaderMap) -> Option<String> {
             .map(|j| format!("b-{j}"));
     }
     None
+}
+
+/// `bytes` random bytes as lower-case hex: tokens, keys and form ids.
+pub fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut b = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// A new random UUID (version 4), as interaction ids are.

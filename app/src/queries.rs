@@ -151,10 +151,7 @@ impl FormProblemView {
 pub fn request_id() -> String {
     #[cfg(feature = "ssr")]
     {
-        use rand::RngCore;
-        let mut b = [0u8; 16];
-        rand::thread_rng().fill_bytes(&mut b);
-        b.iter().map(|x| format!("{x:02x}")).collect()
+        crate::backend::random_hex(16)
     }
     #[cfg(not(feature = "ssr"))]
     String::new()

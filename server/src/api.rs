@@ -3,8 +3,8 @@
 
 use crate::recorder::learn;
 use crate::AppState;
-use app::backend::StoreError;
-use app::domain::catalogue::{Catalogue, Channel, Service};
+use app::backend::{Backend, StoreError};
+use app::domain::catalogue::{Catalogue, Channel, Service, ServiceStatus};
 use app::domain::interaction::{Actor, FieldError, Submitted};
 use app::domain::suggest::{Context, Suggestion};
 use axum::extract::{Path, Query, State};
@@ -32,13 +32,7 @@ pub fn key_hash(key: &str) -> String {
 
 /// A new random API key: `dsk_` and 40 hex digits.
 pub fn new_key() -> String {
-    use rand::RngCore;
-    let mut b = [0u8; 20];
-    rand::thread_rng().fill_bytes(&mut b);
-    format!(
-        "dsk_{}",
-        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-    )
+    format!("dsk_{}", app::backend::random_hex(20))
 }
 
 /// An error answer: what is wrong, and for a batch, which items and why.
@@ -102,8 +96,7 @@ pub struct ServiceDoc {
     pub description: String,
     pub summary: String,
     pub url: Option<String>,
-    #[schema(example = "active")]
-    pub status: String,
+    pub status: ServiceStatus,
     pub eligibility_description: String,
     pub fees_description: String,
     pub deadline_description: Option<String>,
@@ -197,10 +190,7 @@ fn service_doc(c: &Catalogue, s: &Service) -> ServiceDoc {
         description: s.description.clone(),
         summary: s.summary.clone(),
         url: s.url.clone(),
-        status: serde_json::to_value(s.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        status: s.status,
         eligibility_description: s.eligibility_description.clone(),
         fees_description: s.fees_description.clone(),
         deadline_description: s.deadline_description.clone(),
@@ -351,13 +341,13 @@ pub async fn suggestions(
         exclude: Vec::new(),
     };
     Json(SuggestionList {
-        suggestions: state.backend().suggest(&ctx, limit),
+        suggestions: backend.suggest(&ctx, limit),
     })
     .into_response()
 }
 
 /// The partner named by a valid `Authorization: Bearer` key.
-async fn partner(state: &AppState, headers: &HeaderMap) -> Result<String, Response> {
+async fn partner(backend: &Backend, headers: &HeaderMap) -> Result<String, Response> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -375,7 +365,7 @@ async fn partner(state: &AppState, headers: &HeaderMap) -> Result<String, Respon
         );
         return Err(r);
     };
-    match state.backend().store.api_key_name(&key_hash(key)).await {
+    match backend.store.api_key_name(&key_hash(key)).await {
         Ok(Some(name)) => Ok(name),
         Ok(None) => Err(error(
             StatusCode::UNAUTHORIZED,
@@ -411,7 +401,8 @@ pub async fn record(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let partner = match partner(&state, &headers).await {
+    let backend = state.backend();
+    let partner = match partner(&backend, &headers).await {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -448,13 +439,7 @@ pub async fn record(
                 field: "item".into(),
                 reason: format!("is not a valid interaction object: {e}"),
             })
-            .and_then(|s| {
-                s.check(
-                    &state.backend().catalogue,
-                    Actor::Partner(partner.clone()),
-                    now,
-                )
-            });
+            .and_then(|s| s.check(&backend.catalogue, Actor::Partner(partner.clone()), now));
         match checked {
             Ok(i) => batch.push(i),
             Err(e) => errors.push(ItemError {
@@ -474,9 +459,9 @@ pub async fn record(
         )
             .into_response();
     }
-    match state.backend().store.record(&batch).await {
+    match backend.store.record(&batch).await {
         Ok(new) => {
-            learn(&state.backend().engine, &batch, &new);
+            learn(&backend.engine, &batch, &new);
             let accepted = new.iter().filter(|n| **n).count();
             Json(Recorded {
                 accepted,

@@ -4,23 +4,21 @@
 //! `Accept: application/json`. URLs are fixed: the offline app will queue
 //! posts to them.
 
-use crate::AppState;
-use app::backend::StoreError;
+use crate::{plans, AppState};
 use app::backend::{
-    citizen_interaction, plan_journey, plan_reference, FormProblem, CONSENT_COOKIE, JOURNEY_COOKIE,
-    PLAN_COOKIE,
+    citizen_interaction, plan_journey, plan_reference, Backend, FormProblem, StoreError,
+    CONSENT_COOKIE, JOURNEY_COOKIE, PLAN_COOKIE,
 };
 use app::domain::interaction::Kind;
 use app::domain::journey::Answers;
-use app::domain::plan::{parse_date_parts, PlanEvent, TaskKey};
-use app::domain::reference::{Reference, LEN};
+use app::domain::plan::{parse_date_parts, PlanEvent};
+use app::domain::reference::Reference;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use leptos::prelude::provide_context;
-use rand::RngCore;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use time::OffsetDateTime;
@@ -150,7 +148,7 @@ pub async fn render_page_as(
     problem: Option<FormProblem>,
     extensions: axum::http::Extensions,
 ) -> Response {
-    let backend = state.backend().clone();
+    let backend = state.backend();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
@@ -187,12 +185,6 @@ pub struct StartForm {
     day: String,
     month: String,
     year: String,
-}
-
-pub(crate) fn fresh_reference() -> Reference {
-    let mut bytes = [0u8; LEN];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    Reference::from_random(bytes)
 }
 
 /// Starts a plan with this life event, or adds it to the plan this device
@@ -248,55 +240,26 @@ pub async fn start(
         event_date,
     };
     let now = OffsetDateTime::now_utc();
-    let backend = state.backend();
-    let store = &backend.store;
-
     if let Some(reference) = plan_reference(&headers) {
-        let had = match store.plan(&reference).await {
-            Ok(p) => p.is_some_and(|p| p.events.iter().any(|e| e.life_event == le.slug)),
-            Err(e) => return unavailable(e).respond(&state, &headers).await,
-        };
-        match store.put_event(&reference, &event, now).await {
-            Ok(true) => {
-                record(&state, &reference, Kind::PlanStarted, &le.slug, None);
-                let action = if had {
-                    "changed_answers"
-                } else {
-                    "added_life_event"
-                };
-                crate::staff::plan_changed(&state, &reference, None, action, &le.name).await;
+        match plans::put_event(&backend, &reference, &event, now).await {
+            Ok(Some(put)) => {
+                record(&backend, &reference, Kind::PlanStarted, &le.slug, None);
+                plans::note_change(&backend, &reference, None, put.action(), &le.name).await;
                 return plan_saved(&state, &headers, &reference, false);
             }
-            Ok(false) => {} // The remembered plan is gone: start a new one.
+            Ok(None) => {} // The remembered plan is gone: start a new one.
             Err(e) => return unavailable(e).respond(&state, &headers).await,
         }
     }
-    let request_id = if (16..=64).contains(&form.request_id.len())
-        && form.request_id.bytes().all(|b| b.is_ascii_hexdigit())
-    {
-        form.request_id.clone()
-    } else {
-        fresh_reference().as_str().to_owned() + &fresh_reference().as_str().to_lowercase()
-    };
-    for _ in 0..5 {
-        match store
-            .create_plan(&fresh_reference(), &request_id, &event, now)
-            .await
-        {
-            Ok(reference) => {
-                record(&state, &reference, Kind::PlanStarted, &le.slug, None);
-                crate::staff::plan_changed(&state, &reference, None, "created", &le.name).await;
-                return plan_saved(&state, &headers, &reference, true);
-            }
-            Err(StoreError::ReferenceTaken) => continue,
-            Err(e) => return unavailable(e).respond(&state, &headers).await,
+    let request_id = plans::request_id_or_fresh(&form.request_id);
+    match plans::create(&backend, &request_id, &event, now).await {
+        Ok(reference) => {
+            record(&backend, &reference, Kind::PlanStarted, &le.slug, None);
+            plans::note_change(&backend, &reference, None, "created", &le.name).await;
+            plan_saved(&state, &headers, &reference, true)
         }
+        Err(e) => unavailable(e).respond(&state, &headers).await,
     }
-    unavailable(StoreError::Database(
-        "no free reference after 5 tries".into(),
-    ))
-    .respond(&state, &headers)
-    .await
 }
 
 fn plan_saved(
@@ -362,10 +325,9 @@ pub async fn tick(
         }
     };
     let backend = state.backend();
-    let store = &backend.store;
-    let plan = match store.plan(&reference).await {
-        Ok(Some(p)) => p,
-        Ok(None) => {
+    let ticked = match plans::set_task(&backend, &reference, &form.task, done).await {
+        Ok(t) => t,
+        Err(plans::TickRefused::NoPlan) => {
             return Problem::new(
                 StatusCode::NOT_FOUND,
                 "/plan",
@@ -375,11 +337,7 @@ pub async fn tick(
             .respond(&state, &headers)
             .await
         }
-        Err(e) => return unavailable(e).respond(&state, &headers).await,
-    };
-    let key = match TaskKey::parse(&form.task) {
-        Some(k) if plan.has_task(&state.backend().catalogue, &k) => k,
-        _ => {
+        Err(plans::TickRefused::NotInPlan) => {
             return Problem::new(
                 StatusCode::BAD_REQUEST,
                 "/plan",
@@ -389,53 +347,29 @@ pub async fn tick(
             .respond(&state, &headers)
             .await
         }
+        Err(plans::TickRefused::Store(e)) => return unavailable(e).respond(&state, &headers).await,
     };
-    match store
-        .set_done(&reference, &key, done, OffsetDateTime::now_utc())
-        .await
-    {
-        Ok(true) => {
-            let kind = if done {
-                Kind::TaskTicked
-            } else {
-                Kind::TaskUnticked
-            };
-            record(
-                &state,
-                &reference,
-                kind,
-                &key.life_event,
-                Some(&key.service),
-            );
-            let label = state
-                .backend()
-                .catalogue
-                .service(&key.service)
-                .map_or_else(|| key.service.clone(), |s| s.name.clone());
-            let action = if done { "ticked" } else { "unticked" };
-            crate::staff::plan_changed(&state, &reference, None, action, label).await;
-        }
-        Ok(false) => {
-            return Problem::new(
-                StatusCode::NOT_FOUND,
-                "/plan",
-                "reference",
-                "The plan saved on this device no longer exists.",
-            )
-            .respond(&state, &headers)
-            .await
-        }
-        Err(e) => return unavailable(e).respond(&state, &headers).await,
-    }
+    let key = &ticked.key;
+    let kind = plans::tick_kind(done);
+    record(
+        &backend,
+        &reference,
+        kind,
+        &key.life_event,
+        Some(&key.service),
+    );
+    plans::note_change(
+        &backend,
+        &reference,
+        None,
+        plans::tick_action(done),
+        &ticked.label,
+    )
+    .await;
     if wants_json(&headers) {
-        let mut plan = plan;
-        if done {
-            plan.done.insert(key.clone());
-        } else {
-            plan.done.remove(&key);
-        }
-        let (n, total) = plan
-            .view(&state.backend().catalogue, OffsetDateTime::now_utc().date())
+        let (n, total) = ticked
+            .plan
+            .view(&backend.catalogue, OffsetDateTime::now_utc().date())
             .progress();
         return Json(serde_json::json!({
             "task": key.to_string(),
@@ -499,31 +433,10 @@ pub async fn resume(
     }
 }
 
-/// Deletes a plan for good, whoever asks: its interactions stay for
-/// insight but are no longer linked, and the engine forgets its journey.
-/// Deleting twice is harmless.
-pub(crate) async fn delete_plan_and_forget(
-    state: &AppState,
-    reference: &Reference,
-) -> Result<(), StoreError> {
-    state.backend().store.delete_plan(reference).await?;
-    let journey = plan_journey(reference);
-    if let Err(e) = state.backend().store.unlink_journey(&journey).await {
-        tracing::error!(error = %e, "unlinking a deleted plan's interactions failed");
-    }
-    state
-        .backend()
-        .engine
-        .write()
-        .unwrap_or_else(|p| p.into_inner())
-        .forget(&journey);
-    Ok(())
-}
-
-/// Deletes the plan on this device.
+/// Deletes the plan on this device, for good. Deleting twice is harmless.
 pub async fn delete(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(reference) = plan_reference(&headers) {
-        if let Err(e) = delete_plan_and_forget(&state, &reference).await {
+        if let Err(e) = plans::delete_and_forget(&state.backend(), &reference).await {
             return unavailable(e).respond(&state, &headers).await;
         }
     }
@@ -543,13 +456,13 @@ pub async fn delete(State(state): State<AppState>, headers: HeaderMap) -> Respon
 
 /// Records a citizen's action on their plan.
 fn record(
-    state: &AppState,
+    backend: &Backend,
     reference: &Reference,
     kind: Kind,
     life_event: &str,
     service: Option<&str>,
 ) {
-    state.backend().recorder.record(citizen_interaction(
+    backend.recorder.record(citizen_interaction(
         kind,
         Some(plan_journey(reference)),
         Some(life_event),
@@ -607,9 +520,7 @@ pub async fn cookies(
     );
     let journey = if accepted {
         // A browser-session cookie: gone when the browser closes.
-        let mut b = [0u8; 16];
-        rand::thread_rng().fill_bytes(&mut b);
-        let id: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        let id = app::backend::random_hex(16);
         format!("{JOURNEY_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax{secure}")
     } else {
         format!("{JOURNEY_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
@@ -644,7 +555,7 @@ pub async fn start_service(
     let Some(url) = online.or_else(|| service.url.clone()) else {
         return see_other(&format!("/services/{}", service.slug));
     };
-    state.backend().recorder.record(citizen_interaction(
+    backend.recorder.record(citizen_interaction(
         Kind::ServiceStarted,
         app::backend::journey_of(&headers),
         None,

@@ -5,6 +5,7 @@ pub mod api;
 pub mod catalogue_files;
 pub mod config;
 pub mod forms;
+pub mod plans;
 pub mod recorder;
 pub mod retention;
 pub mod security;
@@ -72,7 +73,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub resume_limiter: Arc<RateLimiter>,
     pub login_limiter: Arc<RateLimiter>,
-    pub recorder_stats: Arc<recorder::RecorderStats>,
 }
 
 impl AppState {
@@ -107,7 +107,6 @@ pub async fn build(config: Config) -> Result<Router, StartError> {
         learned_engine(&catalogue, store.as_ref()).await?,
     ));
     let recorder = recorder::start(store.clone(), engine.clone());
-    let recorder_stats = recorder.stats.clone();
     let state = AppState {
         leptos_options: config.leptos_options(),
         live: LiveBackend::new(Backend {
@@ -125,7 +124,6 @@ pub async fn build(config: Config) -> Result<Router, StartError> {
         // Failed sign-ins per address: enough for a busy office, too few
         // for guessing.
         login_limiter: Arc::new(RateLimiter::new(50, Duration::from_secs(15 * 60))),
-        recorder_stats,
         config: Arc::new(config),
     };
     retention::start(state.live.clone(), state.config.retention_months);

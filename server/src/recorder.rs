@@ -24,7 +24,7 @@ pub struct RecorderStats {
 
 pub struct QueueRecorder {
     tx: mpsc::Sender<Interaction>,
-    pub stats: Arc<RecorderStats>,
+    stats: Arc<RecorderStats>,
 }
 
 impl Recorder for QueueRecorder {

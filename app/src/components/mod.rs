@@ -5,3 +5,4 @@ pub mod error_summary;
 pub mod layout;
 pub mod questions;
 pub mod step_by_step;
+pub mod summary_list;

@@ -3,6 +3,7 @@
 //! `GovernmentService` data for search engines and partners.
 
 use crate::components::layout::{BackLink, Layout};
+use crate::components::summary_list::summary_row;
 use crate::domain::catalogue::{Catalogue, Channel, Service};
 use crate::domain::interaction::Kind;
 use crate::domain::suggest::Context;
@@ -118,26 +119,10 @@ pub fn ServicePage() -> impl IntoView {
             <p class="ds-lead">{s.summary.clone()}</p>
             <p>{s.description.clone()}</p>
             <dl class="ds-summary-list">
-                <div class="ds-summary-list__row">
-                    <dt class="ds-summary-list__key">"Who can use it"</dt>
-                    <dd class="ds-summary-list__value">{s.eligibility_description.clone()}</dd>
-                </div>
-                <div class="ds-summary-list__row">
-                    <dt class="ds-summary-list__key">"What it costs"</dt>
-                    <dd class="ds-summary-list__value">{s.fees_description.clone()}</dd>
-                </div>
-                {s.deadline_description.clone().map(|d| view! {
-                    <div class="ds-summary-list__row">
-                        <dt class="ds-summary-list__key">"Deadline"</dt>
-                        <dd class="ds-summary-list__value">{d}</dd>
-                    </div>
-                })}
-                {org.map(|(name, url)| view! {
-                    <div class="ds-summary-list__row">
-                        <dt class="ds-summary-list__key">"Provided by"</dt>
-                        <dd class="ds-summary-list__value"><a href=url rel="noopener">{name}</a></dd>
-                    </div>
-                })}
+                {summary_row("Who can use it", s.eligibility_description.clone())}
+                {summary_row("What it costs", s.fees_description.clone())}
+                {s.deadline_description.clone().map(|d| summary_row("Deadline", d))}
+                {org.map(|(name, url)| summary_row("Provided by", view! { <a href=url rel="noopener">{name}</a> }))}
             </dl>
             <h2>"How to do it"</h2>
             <div class="ds-channels">{channels}</div>

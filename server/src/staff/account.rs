@@ -120,6 +120,7 @@ pub async fn login(
         }
     };
     let token = new_token();
+    let hash = token_hash(&token);
     let agent: String = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -129,20 +130,14 @@ pub async fn login(
         .collect();
     let address = peer.ip().to_string();
     if let Err(e) = staff
-        .create_session(
-            &token_hash(&token),
-            &account.member.id,
-            now,
-            &address,
-            &agent,
-        )
+        .create_session(&hash, &account.member.id, now, &address, &agent)
         .await
     {
         return unavailable(e).respond(&state, &headers).await;
     }
     let session = StaffSession {
         member: account.member.clone(),
-        token_hash: token_hash(&token),
+        token_hash: hash,
         address,
         channel: app::domain::interaction::Via::Phone,
     };

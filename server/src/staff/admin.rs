@@ -15,25 +15,50 @@ use time::OffsetDateTime;
 
 const PAGE: &str = "/staff/admin";
 
-/// Creates a staff account (the command line's `doorstep staff add` does
-/// the same). False when the email is taken.
+/// Why a new staff account was refused, in words for the person.
+#[derive(Debug, thiserror::Error)]
+pub enum NewStaffRefused {
+    #[error("{0}")]
+    Email(&'static str),
+    #[error("{0}")]
+    Name(&'static str),
+    #[error("{0}")]
+    Password(String),
+    #[error("There is already an account with that email address")]
+    Taken,
+}
+
+impl NewStaffRefused {
+    /// The admin form's field at fault.
+    fn field(&self) -> &'static str {
+        match self {
+            NewStaffRefused::Email(_) | NewStaffRefused::Taken => "new-email",
+            NewStaffRefused::Name(_) => "new-name",
+            NewStaffRefused::Password(_) => "new-password",
+        }
+    }
+}
+
+/// Creates a staff account, for the admin page and `doorstep staff add`.
+/// The inner `Err` says what is wrong with what was given; the outer one
+/// is the database failing.
 pub async fn add_staff(
-    state_staff: &dyn app::backend::StaffStore,
+    staff: &dyn app::backend::StaffStore,
     email: &str,
     name: &str,
     role: Role,
     password: String,
-) -> Result<Result<StaffMember, String>, StoreError> {
+) -> Result<Result<StaffMember, NewStaffRefused>, StoreError> {
     let email = match normalise_email(email) {
         Ok(e) => e,
-        Err(m) => return Ok(Err(m.to_owned())),
+        Err(m) => return Ok(Err(NewStaffRefused::Email(m))),
     };
     let name = match check_name(name) {
         Ok(n) => n,
-        Err(m) => return Ok(Err(m.to_owned())),
+        Err(m) => return Ok(Err(NewStaffRefused::Name(m))),
     };
     if let Err(m) = check_password(&password) {
-        return Ok(Err(m));
+        return Ok(Err(NewStaffRefused::Password(m)));
     }
     let hash = hash_password(password)
         .await
@@ -45,15 +70,13 @@ pub async fn add_staff(
         role,
         disabled: false,
     };
-    if state_staff
+    if staff
         .create_staff(&member, &hash, OffsetDateTime::now_utc())
         .await?
     {
         Ok(Ok(member))
     } else {
-        Ok(Err(
-            "There is already an account with that email address".into()
-        ))
+        Ok(Err(NewStaffRefused::Taken))
     }
 }
 
@@ -103,20 +126,12 @@ pub async fn create_staff(
             .await;
             see_other("/staff/admin?done=created")
         }
-        Ok(Err(message)) => {
-            let field = if message.contains("email") {
-                "new-email"
-            } else if message.contains("name") {
-                "new-name"
-            } else {
-                "new-password"
+        Ok(Err(refused)) => {
+            let status = match refused {
+                NewStaffRefused::Taken => StatusCode::CONFLICT,
+                _ => StatusCode::BAD_REQUEST,
             };
-            let status = if message.contains("already") {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            Problem::new(status, PAGE, field, message)
+            Problem::new(status, PAGE, refused.field(), refused.to_string())
                 .with_values(values)
                 .respond_as(&state, &headers, Some(session))
                 .await

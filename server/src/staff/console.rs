@@ -4,13 +4,14 @@
 //! history where it changes the plan, and recorded as an interaction with
 //! the agent as actor.
 
-use super::{audit, plan_changed};
-use crate::forms::{fresh_reference, see_other, unavailable, Problem};
+use super::audit;
+use crate::forms::{see_other, unavailable, Problem};
+use crate::plans;
 use crate::AppState;
-use app::backend::{new_uuid, plan_journey, staff_interaction, StaffSession, StoreError};
+use app::backend::{new_uuid, plan_journey, staff_interaction, StaffSession};
 use app::domain::interaction::{is_uuid, Kind, Via};
 use app::domain::journey::Answers;
-use app::domain::plan::{parse_date_parts, PlanEvent, TaskKey};
+use app::domain::plan::{parse_date_parts, PlanEvent};
 use app::domain::reference::Reference;
 use app::domain::staff::{CallAction, CallOutcome};
 use axum::extract::State;
@@ -116,55 +117,38 @@ pub async fn tick(
         }
     };
     let backend = state.backend();
-    let store = &backend.store;
-    let plan = match store.plan(&reference).await {
-        Ok(Some(p)) => p,
-        Ok(None) => {
+    let ticked = match plans::set_task(&backend, &reference, &form.task, done).await {
+        Ok(t) => t,
+        Err(plans::TickRefused::NoPlan) => {
             return no_plan(&form.reference)
                 .respond_as(&state, &headers, Some(session))
                 .await
         }
-        Err(e) => return unavailable(e).respond(&state, &headers).await,
-    };
-    let backend = state.backend();
-    let catalogue = &backend.catalogue;
-    let key = match TaskKey::parse(&form.task) {
-        Some(k) if plan.has_task(catalogue, &k) => k,
-        _ => {
+        Err(plans::TickRefused::NotInPlan) => {
             return bad("That task is not part of this plan")
                 .respond_as(&state, &headers, Some(session))
                 .await
         }
+        Err(plans::TickRefused::Store(e)) => return unavailable(e).respond(&state, &headers).await,
     };
-    match store
-        .set_done(&reference, &key, done, OffsetDateTime::now_utc())
-        .await
-    {
-        Ok(true) => {}
-        Ok(false) => {
-            return no_plan(&form.reference)
-                .respond_as(&state, &headers, Some(session))
-                .await
-        }
-        Err(e) => return unavailable(e).respond(&state, &headers).await,
-    }
-    let label = catalogue
-        .service(&key.service)
-        .map(|s| s.name.clone())
-        .unwrap_or_else(|| key.service.clone());
-    let (kind, action) = if done {
-        (Kind::TaskTicked, "ticked")
-    } else {
-        (Kind::TaskUnticked, "unticked")
-    };
-    state.backend().recorder.record(staff_interaction(
+    let key = &ticked.key;
+    let kind = plans::tick_kind(done);
+    let action = plans::tick_action(done);
+    backend.recorder.record(staff_interaction(
         &session,
         kind,
         Some(&reference),
         Some(&key.life_event),
         Some(&key.service),
     ));
-    plan_changed(&state, &reference, Some(&session.member), action, &label).await;
+    plans::note_change(
+        &backend,
+        &reference,
+        Some(&session.member),
+        action,
+        &ticked.label,
+    )
+    .await;
     audit(
         &state,
         &session,
@@ -203,7 +187,7 @@ pub async fn delete_plan(
         .respond_as(&state, &headers, Some(session))
         .await;
     }
-    if let Err(e) = crate::forms::delete_plan_and_forget(&state, &reference).await {
+    if let Err(e) = plans::delete_and_forget(&state.backend(), &reference).await {
         return unavailable(e).respond(&state, &headers).await;
     }
     audit(&state, &session, "plan.deleted", reference.as_str(), "").await;
@@ -270,12 +254,10 @@ pub async fn save_journey(
         answers,
         event_date,
     };
-    let backend = state.backend();
-    let store = &backend.store;
     let now = OffsetDateTime::now_utc();
     if let Some(reference) = reference {
-        let existing = match store.plan(&reference).await {
-            Ok(Some(p)) => p,
+        let put = match plans::put_event(&backend, &reference, &event, now).await {
+            Ok(Some(put)) => put,
             Ok(None) => {
                 return no_plan(&typed_ref)
                     .respond_as(&state, &headers, Some(session))
@@ -283,33 +265,26 @@ pub async fn save_journey(
             }
             Err(e) => return unavailable(e).respond(&state, &headers).await,
         };
-        let had = existing.events.iter().any(|e| e.life_event == le.slug);
-        match store.put_event(&reference, &event, now).await {
-            Ok(true) => {}
-            Ok(false) => {
-                return no_plan(&typed_ref)
-                    .respond_as(&state, &headers, Some(session))
-                    .await
-            }
-            Err(e) => return unavailable(e).respond(&state, &headers).await,
-        }
-        let action = if had {
-            "changed_answers"
-        } else {
-            "added_life_event"
+        let kind = match put {
+            plans::Put::Changed => Kind::TriageAnswered,
+            plans::Put::Added => Kind::PlanStarted,
         };
-        state.backend().recorder.record(staff_interaction(
+        backend.recorder.record(staff_interaction(
             &session,
-            if had {
-                Kind::TriageAnswered
-            } else {
-                Kind::PlanStarted
-            },
+            kind,
             Some(&reference),
             Some(&le.slug),
             None,
         ));
-        plan_changed(&state, &reference, Some(&session.member), action, &le.name).await;
+        let action = put.action();
+        plans::note_change(
+            &backend,
+            &reference,
+            Some(&session.member),
+            action,
+            &le.name,
+        )
+        .await;
         audit(
             &state,
             &session,
@@ -320,54 +295,35 @@ pub async fn save_journey(
         .await;
         return see_other(&format!("{}&done={action}", plan_page(&reference)));
     }
-    let request_id = {
-        let r = field("request_id");
-        if (16..=64).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_hexdigit()) {
-            r
-        } else {
-            new_uuid().replace('-', "")
-        }
+    let request_id = plans::request_id_or_fresh(&field("request_id"));
+    let reference = match plans::create(&backend, &request_id, &event, now).await {
+        Ok(r) => r,
+        Err(e) => return unavailable(e).respond(&state, &headers).await,
     };
-    for _ in 0..5 {
-        match store
-            .create_plan(&fresh_reference(), &request_id, &event, now)
-            .await
-        {
-            Ok(reference) => {
-                state.backend().recorder.record(staff_interaction(
-                    &session,
-                    Kind::PlanStarted,
-                    Some(&reference),
-                    Some(&le.slug),
-                    None,
-                ));
-                plan_changed(
-                    &state,
-                    &reference,
-                    Some(&session.member),
-                    "created",
-                    &le.name,
-                )
-                .await;
-                audit(
-                    &state,
-                    &session,
-                    "plan.created",
-                    reference.as_str(),
-                    &le.slug,
-                )
-                .await;
-                return see_other(&format!("{}&done=created", plan_page(&reference)));
-            }
-            Err(StoreError::ReferenceTaken) => continue,
-            Err(e) => return unavailable(e).respond(&state, &headers).await,
-        }
-    }
-    unavailable(StoreError::Database(
-        "no free reference after 5 tries".into(),
-    ))
-    .respond(&state, &headers)
-    .await
+    backend.recorder.record(staff_interaction(
+        &session,
+        Kind::PlanStarted,
+        Some(&reference),
+        Some(&le.slug),
+        None,
+    ));
+    plans::note_change(
+        &backend,
+        &reference,
+        Some(&session.member),
+        "created",
+        &le.name,
+    )
+    .await;
+    audit(
+        &state,
+        &session,
+        "plan.created",
+        reference.as_str(),
+        &le.slug,
+    )
+    .await;
+    see_other(&format!("{}&done=created", plan_page(&reference)))
 }
 
 #[derive(Deserialize, Default)]
@@ -416,7 +372,7 @@ pub async fn offer(
             .await
         }
     };
-    match state.backend().store.plan(&reference).await {
+    match backend.store.plan(&reference).await {
         Ok(Some(_)) => {}
         Ok(None) => {
             return no_plan(&form.reference)
@@ -425,16 +381,15 @@ pub async fn offer(
         }
         Err(e) => return unavailable(e).respond(&state, &headers).await,
     }
-    let shown = staff_interaction(
+    backend.recorder.record(staff_interaction(
         &session,
         Kind::SuggestionShown,
         Some(&reference),
         None,
         Some(&service.slug),
-    );
-    state.backend().recorder.record(shown);
+    ));
     if taken {
-        state.backend().recorder.record(staff_interaction(
+        backend.recorder.record(staff_interaction(
             &session,
             Kind::SuggestionTaken,
             Some(&reference),
@@ -447,8 +402,8 @@ pub async fn offer(
         service.slug,
         if taken { "taken up" } else { "declined" }
     );
-    plan_changed(
-        &state,
+    plans::note_change(
+        &backend,
         &reference,
         Some(&session.member),
         "offered",
@@ -565,7 +520,7 @@ pub async fn outcome(
         resolved,
         plan: reference.as_ref().map(plan_journey),
     };
-    match state.backend().staff.record_outcome(&outcome).await {
+    match backend.staff.record_outcome(&outcome).await {
         Ok(true) => {
             audit(
                 &state,

@@ -14,8 +14,7 @@ pub mod console;
 
 use crate::AppState;
 use app::backend::{SessionRecord, StaffSession};
-use app::domain::reference::Reference;
-use app::domain::staff::{AuditEntry, Permission, PlanChange, StaffMember};
+use app::domain::staff::{Permission, StaffMember};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::SaltString;
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
@@ -194,11 +193,9 @@ pub fn token_hash(token: &str) -> String {
     crate::api::key_hash(token)
 }
 
+/// A new session token: 64 hex digits.
 pub fn new_token() -> String {
-    use rand::RngCore;
-    let mut b = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    app::backend::random_hex(32)
 }
 
 /// An argon2id hash of `password`, in PHC string form.
@@ -294,13 +291,6 @@ fn plain(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
-
 /// The 403 page: plain HTML with the site's stylesheet, no script.
 fn forbidden(member: &StaffMember) -> Response {
     let html = format!(
@@ -357,7 +347,7 @@ pub async fn guard(
     let session = current_session(&state, req.headers(), &address).await;
     if let Some(needs) = route.needs {
         let Some(session) = session else {
-            if wants_json(req.headers()) {
+            if crate::forms::wants_json(req.headers()) {
                 return plain(StatusCode::UNAUTHORIZED, "Sign in first.");
             }
             let next_path = req
@@ -397,42 +387,9 @@ pub async fn audit(
     target: &str,
     detail: impl Into<String>,
 ) {
-    let entry = AuditEntry {
-        at: OffsetDateTime::now_utc(),
-        staff_id: session.member.id.clone(),
-        staff_email: session.member.email.clone(),
-        action: action.to_owned(),
-        target: target.to_owned(),
-        detail: detail.into(),
-        address: session.address.clone(),
-    };
+    let entry = session.audit_entry(action, target, detail);
     if let Err(e) = state.backend().staff.audit(&entry).await {
         tracing::error!(error = %e, action, "audit write failed");
-    }
-}
-
-/// Notes who changed a plan; `None` for the citizen.
-pub async fn plan_changed(
-    state: &AppState,
-    reference: &Reference,
-    by: Option<&StaffMember>,
-    action: &str,
-    detail: impl Into<String>,
-) {
-    let change = PlanChange {
-        at: OffsetDateTime::now_utc(),
-        actor: by.map_or_else(|| "citizen".to_owned(), |m| format!("staff:{}", m.id)),
-        staff_name: None,
-        action: action.to_owned(),
-        detail: detail.into(),
-    };
-    if let Err(e) = state
-        .backend()
-        .staff
-        .add_plan_change(reference, &change)
-        .await
-    {
-        tracing::error!(error = %e, "plan history write failed");
     }
 }
 

@@ -392,8 +392,14 @@ macro_rules! staff_store {
                 reference: &Reference,
                 c: &PlanChange,
             ) -> Result<(), StoreError> {
+                // A retried form (ticks set a state, starts carry a request
+                // id) repeats the latest change: it is noted once.
                 sqlx::query(
-                    "INSERT INTO plan_history (reference, at, actor, action, detail) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO plan_history (reference, at, actor, action, detail) \
+                     SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS ( \
+                       SELECT 1 FROM (SELECT actor, action, detail FROM plan_history \
+                                      WHERE reference = $1 ORDER BY at DESC LIMIT 1) AS latest \
+                       WHERE latest.actor = $3 AND latest.action = $4 AND latest.detail = $5)",
                 )
                 .bind(reference.as_str())
                 .bind(micros(c.at))

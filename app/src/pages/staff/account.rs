@@ -3,6 +3,7 @@
 
 use super::{notice, signed_in, signed_out_body, text_field, when, StaffLayout};
 use crate::components::error_summary::ErrorSummary;
+use crate::components::summary_list::summary_row;
 use crate::domain::staff::SessionInfo;
 use crate::queries::form_problem;
 use leptos::prelude::*;
@@ -97,9 +98,9 @@ pub fn StaffAccount() -> impl IntoView {
             }}
             <h1>"Your account"</h1>
             <dl class="ds-summary-list">
-                <div class="ds-summary-list__row"><dt class="ds-summary-list__key">"Name"</dt><dd class="ds-summary-list__value">{me.name.clone()}</dd></div>
-                <div class="ds-summary-list__row"><dt class="ds-summary-list__key">"Email"</dt><dd class="ds-summary-list__value">{me.email.clone()}</dd></div>
-                <div class="ds-summary-list__row"><dt class="ds-summary-list__key">"Role"</dt><dd class="ds-summary-list__value">{me.role.label()}</dd></div>
+                {summary_row("Name", me.name.clone())}
+                {summary_row("Email", me.email.clone())}
+                {summary_row("Role", me.role.label())}
             </dl>
             <h2 id="sessions">"Where you are signed in"</h2>
             <Suspense>{list}</Suspense>

@@ -3,6 +3,7 @@
 
 use super::{notice, signed_in, text_field, when, StaffLayout};
 use crate::components::error_summary::ErrorSummary;
+use crate::components::summary_list::summary_row;
 use crate::domain::staff::{AuditEntry, AuditFilter, Role, StaffMember};
 use crate::queries::form_problem;
 use leptos::prelude::*;
@@ -173,9 +174,9 @@ pub fn StaffAdmin() -> impl IntoView {
             </table>
             <h2 id="recording">"Interaction recording on this server"</h2>
             <dl class="ds-summary-list" aria-labelledby="recording">
-                <div class="ds-summary-list__row"><dt class="ds-summary-list__key">"Written since start-up"</dt><dd class="ds-summary-list__value" id="recorded-written">{written}</dd></div>
-                <div class="ds-summary-list__row"><dt class="ds-summary-list__key">"Failed (the database refused; see the log)"</dt><dd class="ds-summary-list__value" id="recorded-failed">{failed}</dd></div>
-                <div class="ds-summary-list__row"><dt class="ds-summary-list__key">"Dropped (the queue was full)"</dt><dd class="ds-summary-list__value" id="recorded-dropped">{dropped}</dd></div>
+                {summary_row("Written since start-up", view! { <span id="recorded-written">{written}</span> })}
+                {summary_row("Failed (the database refused; see the log)", view! { <span id="recorded-failed">{failed}</span> })}
+                {summary_row("Dropped (the queue was full)", view! { <span id="recorded-dropped">{dropped}</span> })}
             </dl>
         }
         .into_any()

@@ -5,6 +5,7 @@
 
 use super::{notice, signed_in, StaffLayout};
 use crate::components::error_summary::ErrorSummary;
+use crate::components::summary_list::summary_row;
 use crate::domain::catalogue::{Catalogue, Channel};
 use crate::domain::search::{Hit, HitKind};
 use crate::domain::staff::{CallAction, Permission};
@@ -51,41 +52,21 @@ pub fn staff_results(catalogue: &Catalogue, query: &str, hits: &[Hit], act: bool
                             view! {
                                 <dl class="ds-summary-list ds-summary-list--compact">
                                     {s.channels.iter().filter_map(|c| match c {
-                                        Channel::Phone { number, hours } => Some(view! {
-                                            <div class="ds-summary-list__row">
-                                                <dt class="ds-summary-list__key">"Phone"</dt>
-                                                <dd class="ds-summary-list__value"><strong>{number.clone()}</strong>{hours.clone().map(|h| format!(" – {h}"))}</dd>
-                                            </div>
-                                        }),
+                                        Channel::Phone { number, hours } => Some(summary_row("Phone", view! {
+                                            <strong>{number.clone()}</strong>{hours.clone().map(|h| format!(" – {h}"))}
+                                        }).into_any()),
                                         _ => None,
                                     }).collect_view()}
                                     {s.channels.iter().filter_map(|c| match c {
-                                        Channel::InPerson { location, hours } => Some(view! {
-                                            <div class="ds-summary-list__row">
-                                                <dt class="ds-summary-list__key">"In person"</dt>
-                                                <dd class="ds-summary-list__value">{location.clone()}{hours.clone().map(|h| format!(" – {h}"))}</dd>
-                                            </div>
-                                        }),
+                                        Channel::InPerson { location, hours } => Some(summary_row("In person", format!(
+                                            "{location}{}", hours.as_ref().map(|h| format!(" – {h}")).unwrap_or_default()
+                                        ))),
                                         _ => None,
                                     }).collect_view()}
-                                    <div class="ds-summary-list__row">
-                                        <dt class="ds-summary-list__key">"Who can use it"</dt>
-                                        <dd class="ds-summary-list__value">{s.eligibility_description.clone()}</dd>
-                                    </div>
-                                    <div class="ds-summary-list__row">
-                                        <dt class="ds-summary-list__key">"Cost"</dt>
-                                        <dd class="ds-summary-list__value">{s.fees_description.clone()}</dd>
-                                    </div>
-                                    {s.deadline_description.clone().map(|d| view! {
-                                        <div class="ds-summary-list__row">
-                                            <dt class="ds-summary-list__key">"Deadline"</dt>
-                                            <dd class="ds-summary-list__value">{d}</dd>
-                                        </div>
-                                    })}
-                                    <div class="ds-summary-list__row">
-                                        <dt class="ds-summary-list__key">"Provided by"</dt>
-                                        <dd class="ds-summary-list__value">{org}</dd>
-                                    </div>
+                                    {summary_row("Who can use it", s.eligibility_description.clone())}
+                                    {summary_row("Cost", s.fees_description.clone())}
+                                    {s.deadline_description.clone().map(|d| summary_row("Deadline", d))}
+                                    {summary_row("Provided by", org)}
                                 </dl>
                             }
                         })}

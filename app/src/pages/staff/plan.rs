@@ -30,7 +30,6 @@ async fn load(typed: String) -> Result<Option<StaffPlanModel>, ()> {
     #[cfg(feature = "ssr")]
     {
         use crate::domain::reference::Reference;
-        use crate::domain::staff::AuditEntry;
         let Ok(reference) = Reference::parse(&typed) else {
             return Ok(None);
         };
@@ -43,14 +42,11 @@ async fn load(typed: String) -> Result<Option<StaffPlanModel>, ()> {
         let Some(plan) = backend.store.plan(&reference).await.map_err(|_| ())? else {
             return Ok(None);
         };
-        let mut history = backend
+        let history = backend
             .staff
             .plan_history(&reference)
             .await
             .map_err(|_| ())?;
-        // A retried form (a state, not a toggle) writes the same change
-        // twice; show it once.
-        history.dedup_by(|b, a| a.actor == b.actor && a.action == b.action && a.detail == b.detail);
         let now = time::OffsetDateTime::now_utc();
         let view = plan.view(&backend.catalogue, now.date());
         let ctx = crate::domain::suggest::Context::for_plan(
@@ -65,15 +61,7 @@ async fn load(typed: String) -> Result<Option<StaffPlanModel>, ()> {
             .filter(|le| view.events.iter().all(|e| e.life_event != le.slug))
             .map(|le| (le.slug.clone(), le.name.clone()))
             .collect();
-        let entry = AuditEntry {
-            at: now,
-            staff_id: session.member.id.clone(),
-            staff_email: session.member.email.clone(),
-            action: "plan.opened".into(),
-            target: reference.as_str().to_owned(),
-            detail: String::new(),
-            address: session.address.clone(),
-        };
+        let entry = session.audit_entry("plan.opened", reference.as_str(), "");
         if let Err(e) = backend.staff.audit(&entry).await {
             tracing::error!(error = %e, "audit write failed");
         }
